@@ -1,0 +1,126 @@
+//! Bytes to text: encoding detection (UTF-8 with or without BOM, GB18030/GBK) and line endings.
+//!
+//! Every span in a report is a byte offset into the text this module returns, so the
+//! normalisation done here (BOM removed, CRLF and lone CR turned into LF) is part of the contract.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Decoded report text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// `utf-8`, `utf-8-bom` or `gb18030`.
+    pub encoding: &'static str,
+}
+
+/// Decodes a report's bytes; `path` only names the file in errors.
+pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded> {
+    let (body, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty { path: path.into() });
+    }
+    if body.contains(&0) {
+        return Err(Error::Binary { path: path.into() });
+    }
+    let (text, encoding) = match std::str::from_utf8(body) {
+        Ok(s) => (s.to_string(), if bom { "utf-8-bom" } else { "utf-8" }),
+        Err(_) => {
+            let (cow, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
+            if had_errors || looks_binary(&cow) {
+                return Err(Error::Encoding { path: path.into() });
+            }
+            (cow.into_owned(), "gb18030")
+        }
+    };
+    if looks_binary(&text) {
+        return Err(Error::Binary { path: path.into() });
+    }
+    Ok(Decoded {
+        text: normalize_newlines(text),
+        encoding,
+    })
+}
+
+/// Control characters other than whitespace mean the file is not text.
+fn looks_binary(text: &str) -> bool {
+    let controls = text
+        .chars()
+        .take(65536)
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    controls > 8
+}
+
+fn normalize_newlines(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Reads and decodes a file.
+pub fn read(path: &Path) -> Result<Decoded> {
+    let bytes = std::fs::read(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            Error::NotFound { path: path.into() }
+        } else {
+            Error::Read {
+                path: path.into(),
+                source,
+            }
+        }
+    })?;
+    decode(&bytes, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    const SAMPLE: &str = "二、主动公开政府信息情况\n规章 | 0 |";
+
+    fn p() -> &'static Path {
+        Path::new("r.txt")
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let plain = decode(SAMPLE.as_bytes(), p()).unwrap();
+        assert_eq!((plain.text.as_str(), plain.encoding), (SAMPLE, "utf-8"));
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(SAMPLE.as_bytes());
+        let with = decode(&bom, p()).unwrap();
+        assert_eq!((with.text.as_str(), with.encoding), (SAMPLE, "utf-8-bom"));
+    }
+
+    #[test]
+    fn gb18030_is_detected() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode(SAMPLE);
+        let d = decode(&bytes, p()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "gb18030"));
+    }
+
+    #[test]
+    fn crlf_and_cr_become_lf() {
+        let d = decode("a\r\nb\rc\n".as_bytes(), p()).unwrap();
+        assert_eq!(d.text, "a\nb\nc\n");
+    }
+
+    #[rstest]
+    #[case(b"".as_slice(), "empty")]
+    #[case(b"  \n\r\n".as_slice(), "empty")]
+    #[case(b"abc\0def".as_slice(), "binary")]
+    #[case(b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10".as_slice(), "binary")]
+    #[case(b"\xff\xfe\xfd\x80\x80".as_slice(), "neither UTF-8 nor GB18030")]
+    fn bad_bytes_name_the_problem(#[case] bytes: &[u8], #[case] needle: &str) {
+        let err = decode(bytes, p()).unwrap_err().to_string();
+        assert!(err.starts_with("r.txt: "), "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
+}

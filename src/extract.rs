@@ -1,0 +1,639 @@
+//! Text → report: segment the sections, tokenize each table region, match rows by label,
+//! place values in cells (solving short rows against the identities), then check.
+
+pub mod align;
+pub mod labels;
+pub mod segment;
+pub mod tokenize;
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::check;
+use crate::decode;
+use crate::error::Result;
+use crate::model::{
+    cell_key, CellStatus, Finding, Report, ReportMeta, Severity, Source, Span, Table, REPORT_SCHEMA,
+};
+use crate::template::{self, Layout, TableSpec, Template};
+use crate::value::{self, Piece};
+use align::ShortRun;
+use labels::{LabelIndex, MatchKind};
+use tokenize::{Token, TokenKind};
+
+/// Rules whose findings the extractor makes (the checker owns all others).
+pub const EXTRACT_RULES: &[&str] = &[
+    "label-fuzzy",
+    "orphan-values",
+    "row-overflow",
+    "duplicate-row",
+    "template-year-mismatch",
+    "template-guess",
+];
+
+/// Reads, decodes and extracts one report file.
+pub fn extract_file(path: &Path) -> Result<Report> {
+    let bytes = std::fs::read(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            crate::error::Error::NotFound { path: path.into() }
+        } else {
+            crate::error::Error::Read {
+                path: path.into(),
+                source,
+            }
+        }
+    })?;
+    let decoded = decode::decode(&bytes, path)?;
+    let sha = hex(&Sha256::digest(&bytes));
+    Ok(extract_text(
+        &decoded.text,
+        Source {
+            path: path.display().to_string(),
+            sha256: sha,
+            encoding: decoded.encoding.to_string(),
+        },
+    ))
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Extracts and checks a decoded text.
+pub fn extract_text(text: &str, source: Source) -> Report {
+    let (year, organization) = segment::report_meta(text);
+    let mut findings = Vec::new();
+    let template = choose_template(text, year, &mut findings);
+    let regions = segment::table_regions(text, template);
+    let line_starts = line_starts(text);
+    let mut tables = template.empty_tables();
+    for (ti, spec) in template.tables.iter().enumerate() {
+        let Some(region) = regions[ti].clone() else {
+            continue;
+        };
+        let tokens = tokenize::tokenize(text, region);
+        let mut builder = TableBuilder {
+            text,
+            spec,
+            template,
+            table: &mut tables[ti],
+            findings: &mut findings,
+            line_starts: &line_starts,
+            runs: Vec::new(),
+        };
+        builder.fill(&tokens);
+    }
+    let mut report = Report {
+        schema: REPORT_SCHEMA.to_string(),
+        source,
+        report: ReportMeta { organization, year },
+        template: template.key.clone(),
+        tables,
+        findings,
+    };
+    check::run(&mut report, template);
+    report
+}
+
+/// Byte offset at which each line starts.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+fn span_of(line_starts: &[usize], start: usize, end: usize) -> Span {
+    let line = line_starts.partition_point(|&s| s <= start);
+    Span { line, start, end }
+}
+
+/// Picks the format by the proactive table's column labels, then by year.
+fn choose_template(
+    text: &str,
+    year: Option<i32>,
+    findings: &mut Vec<Finding>,
+) -> &'static Template {
+    let all = template::all();
+    let base = &all[0];
+    let regions = segment::table_regions(text, base);
+    let labels: Vec<String> = regions
+        .iter()
+        .flatten()
+        .flat_map(|r| tokenize::tokenize(text, r.clone()))
+        .filter_map(|t| t.text().map(labels::canonical))
+        .collect();
+    let score = |t: &Template| -> usize {
+        let others: Vec<String> = all
+            .iter()
+            .filter(|o| o.key != t.key)
+            .flat_map(|o| {
+                o.tables
+                    .iter()
+                    .flat_map(|tb| tb.columns.iter().map(|c| labels::canonical(&c.label)))
+            })
+            .collect();
+        t.tables
+            .iter()
+            .flat_map(|tb| tb.columns.iter().map(|c| labels::canonical(&c.label)))
+            .filter(|l| !others.contains(l) && labels.iter().any(|t| t.contains(l.as_str())))
+            .count()
+    };
+    let scores: Vec<usize> = all.iter().map(score).collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    let by_labels = (best > 0 && scores.iter().filter(|s| **s == best).count() == 1)
+        .then(|| &all[scores.iter().position(|s| *s == best).unwrap_or(0)]);
+    match (by_labels, year) {
+        (Some(t), Some(y)) => {
+            let expected = template::for_year(y);
+            if expected.key != t.key {
+                findings.push(Finding {
+                    rule: "template-year-mismatch".into(),
+                    severity: Severity::Warning,
+                    cells: vec![],
+                    message: format!(
+                        "the tables use the {} format, but a {y} report should use {}",
+                        t.key, expected.key
+                    ),
+                    span: None,
+                });
+            }
+            t
+        }
+        (Some(t), None) => t,
+        (None, Some(y)) => template::for_year(y),
+        (None, None) => {
+            findings.push(Finding {
+                rule: "template-guess".into(),
+                severity: Severity::Warning,
+                cells: vec![],
+                message: format!(
+                    "neither the year nor the column labels tell the format; assumed {}",
+                    base.key
+                ),
+                span: None,
+            });
+            base
+        }
+    }
+}
+
+/// Trailing empty cells beyond a row's width that still read as the row's own blanks.
+const PADDING_SLACK: usize = 3;
+
+/// Where a row's printed values stand: after its label, as value and empty-cell tokens.
+struct RowHit {
+    row: usize,
+    label: usize,
+    slots: Vec<usize>,
+}
+
+struct TableBuilder<'a> {
+    text: &'a str,
+    spec: &'a TableSpec,
+    template: &'a Template,
+    table: &'a mut Table,
+    findings: &'a mut Vec<Finding>,
+    line_starts: &'a [usize],
+    runs: Vec<QueuedRun>,
+}
+
+/// A short run waiting for the solver, with the tokens of its values.
+struct QueuedRun {
+    run: ShortRun,
+    value_tokens: Vec<usize>,
+    /// The placement that explicit trailing empty cells suggest, if any.
+    explicit: Option<Vec<usize>>,
+}
+
+impl TableBuilder<'_> {
+    fn fill(&mut self, tokens: &[Token]) {
+        let hits = match self.spec.layout {
+            Layout::Rows => self.row_hits(tokens),
+            Layout::Run => self.run_hit(tokens),
+        };
+        if hits.is_empty() {
+            return;
+        }
+        self.table.found = true;
+        for hit in &hits {
+            let slots: Vec<(usize, String)> = match self.spec.layout {
+                Layout::Rows => self
+                    .spec
+                    .row_columns(hit.row)
+                    .map(|c| (hit.row, c.key.clone()))
+                    .collect(),
+                Layout::Run => (0..self.spec.rows.len())
+                    .flat_map(|ri| self.spec.row_columns(ri).map(move |c| (ri, c.key.clone())))
+                    .collect(),
+            };
+            for (ri, col) in &slots {
+                self.set_blank(*ri, col);
+            }
+            self.place(tokens, hit, &slots);
+        }
+        self.solve_short_runs(tokens);
+    }
+
+    /// Rows recognised by label; each takes the value tokens up to the next text token.
+    fn row_hits(&mut self, tokens: &[Token]) -> Vec<RowHit> {
+        let index = LabelIndex::new(self.spec);
+        let mut hits: Vec<RowHit> = Vec::new();
+        let mut current: Option<RowHit> = None;
+        let mut orphans: Vec<usize> = Vec::new();
+        let mut after_text: Option<usize> = None;
+        for (i, tok) in tokens.iter().enumerate() {
+            match &tok.kind {
+                TokenKind::Text(label) => {
+                    self.flush_orphans(tokens, &mut orphans, after_text);
+                    if let Some(done) = current.take() {
+                        self.keep_hit(tokens, &mut hits, done);
+                    }
+                    after_text = Some(i);
+                    if let Some((row, kind)) = index.find(label) {
+                        if let MatchKind::Fuzzy(score) = kind {
+                            self.note_fuzzy(tok, row, score);
+                        }
+                        current = Some(RowHit {
+                            row,
+                            label: i,
+                            slots: Vec::new(),
+                        });
+                    }
+                }
+                TokenKind::Value | TokenKind::Empty => match current.as_mut() {
+                    Some(hit) => hit.slots.push(i),
+                    None if tok.is_value() => orphans.push(i),
+                    None => {}
+                },
+            }
+        }
+        self.flush_orphans(tokens, &mut orphans, after_text);
+        if let Some(done) = current.take() {
+            self.keep_hit(tokens, &mut hits, done);
+        }
+        hits
+    }
+
+    /// For a table printed as one run of values: the run with the most values.
+    fn run_hit(&mut self, tokens: &[Token]) -> Vec<RowHit> {
+        let mut runs: Vec<Vec<usize>> = vec![Vec::new()];
+        for (i, tok) in tokens.iter().enumerate() {
+            match tok.kind {
+                TokenKind::Text(_) => runs.push(Vec::new()),
+                _ => runs.last_mut().expect("runs is never empty").push(i),
+            }
+        }
+        let count = |r: &Vec<usize>| r.iter().filter(|&&i| tokens[i].is_value()).count();
+        let Some(best) = (0..runs.len())
+            .filter(|&i| count(&runs[i]) > 0)
+            .max_by_key(|&i| count(&runs[i]))
+        else {
+            return Vec::new();
+        };
+        for (i, run) in runs.iter().enumerate() {
+            if i != best && count(run) > 0 {
+                let mut vals: Vec<usize> = run
+                    .iter()
+                    .copied()
+                    .filter(|&t| tokens[t].is_value())
+                    .collect();
+                self.flush_orphans(tokens, &mut vals, None);
+            }
+        }
+        vec![RowHit {
+            row: 0,
+            label: usize::MAX,
+            slots: std::mem::take(&mut runs[best]),
+        }]
+    }
+
+    fn keep_hit(&mut self, tokens: &[Token], hits: &mut Vec<RowHit>, hit: RowHit) {
+        let has_values = |h: &RowHit| h.slots.iter().any(|&i| tokens[i].is_value());
+        match hits.iter().position(|h| h.row == hit.row) {
+            None => hits.push(hit),
+            Some(p) if !has_values(&hits[p]) => hits[p] = hit,
+            Some(_) if has_values(&hit) => {
+                let tok = &tokens[hit.label];
+                self.findings.push(Finding {
+                    rule: "duplicate-row".into(),
+                    severity: Severity::Warning,
+                    cells: self.row_keys(hit.row),
+                    message: format!(
+                        "the row {} is printed twice; the first one is used, the second ignored",
+                        self.spec.rows[hit.row].short
+                    ),
+                    span: Some(span_of(self.line_starts, tok.start, tok.end)),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn flush_orphans(&mut self, tokens: &[Token], orphans: &mut Vec<usize>, after: Option<usize>) {
+        if orphans.is_empty() {
+            return;
+        }
+        let shown: Vec<&str> = orphans
+            .iter()
+            .map(|&i| &self.text[tokens[i].start..tokens[i].end])
+            .collect();
+        let context = after
+            .and_then(|i| tokens[i].text())
+            .map(|t| format!(" after “{t}”"))
+            .unwrap_or_default();
+        let first = &tokens[orphans[0]];
+        let last = &tokens[orphans[orphans.len() - 1]];
+        self.findings.push(Finding {
+            rule: "orphan-values".into(),
+            severity: Severity::Warning,
+            cells: vec![],
+            message: format!(
+                "{}: values {}{context} belong to no row of the template; check nothing was lost",
+                self.spec.title,
+                shown.join(" ")
+            ),
+            span: Some(span_of(self.line_starts, first.start, last.end)),
+        });
+        orphans.clear();
+    }
+
+    fn note_fuzzy(&mut self, tok: &Token, row: usize, score: f64) {
+        let printed = tok.text().unwrap_or_default();
+        self.findings.push(Finding {
+            rule: "label-fuzzy".into(),
+            severity: Severity::Warning,
+            cells: self.row_keys(row),
+            message: format!(
+                "the label “{printed}” was read as “{}” ({:.0}% alike)",
+                self.spec.rows[row].label,
+                score * 100.0
+            ),
+            span: Some(span_of(self.line_starts, tok.start, tok.end)),
+        });
+    }
+
+    fn row_keys(&self, row: usize) -> Vec<String> {
+        self.spec
+            .row_columns(row)
+            .map(|c| cell_key(&self.spec.id, &self.spec.rows[row].key, &c.key))
+            .collect()
+    }
+
+    fn set_blank(&mut self, ri: usize, col: &str) {
+        if let Some(cell) = self.table.rows[ri]
+            .cells
+            .iter_mut()
+            .find(|c| c.column == col)
+        {
+            cell.status = CellStatus::Blank;
+        }
+    }
+
+    /// Puts a row's printed tokens into its cells, or queues it for the solver when short.
+    fn place(&mut self, tokens: &[Token], hit: &RowHit, slots: &[(usize, String)]) {
+        let mut printed = hit.slots.clone();
+        while printed.last().is_some_and(|&i| !tokens[i].is_value()) {
+            printed.pop();
+        }
+        // Trailing empty cells may be the row's own blanks (`规章 |  | 0 |  |`) or mere
+        // structure (`| 22 | ||`, seed 000; a long merged-header tail, seed 001). When the row
+        // prints about as many cells as it has, that reading is kept as a preference for the
+        // solver, which accepts it only if the identities allow it.
+        let n_slots = slots.len();
+        let explicit = (printed.len() < n_slots
+            && (n_slots..=n_slots + PADDING_SLACK).contains(&hit.slots.len()))
+        .then(|| {
+            (0..n_slots)
+                .filter(|&p| tokens[hit.slots[p]].is_value())
+                .collect::<Vec<usize>>()
+        });
+        let values: Vec<usize> = printed
+            .iter()
+            .copied()
+            .filter(|&i| tokens[i].is_value())
+            .collect();
+        let n = slots.len();
+        if values.is_empty() {
+            return;
+        }
+        if values.len() == n {
+            printed = values.clone();
+        } else if printed.len() != n && hit.label == usize::MAX {
+            // A run without a label: empty cells before its first value are header padding.
+            let first = printed
+                .iter()
+                .position(|&i| tokens[i].is_value())
+                .unwrap_or(0);
+            if printed.len() - first == n {
+                printed.drain(..first);
+            }
+        }
+        if printed.len() == n {
+            for (slot, &ti) in slots.iter().zip(&printed) {
+                if tokens[ti].is_value() {
+                    self.set_value(slot, &tokens[ti], CellStatus::Ok);
+                }
+            }
+        } else if values.len() > n {
+            self.overflow(tokens, hit, slots, &values);
+        } else {
+            let mut numbers = Vec::new();
+            for &ti in &values {
+                match self.solver_value(&tokens[ti]) {
+                    Some(v) => numbers.push(v),
+                    None => {
+                        // An unreadable value makes any placement a guess.
+                        numbers.clear();
+                        break;
+                    }
+                }
+            }
+            let run = ShortRun {
+                slots: slots.to_vec(),
+                values: numbers,
+            };
+            self.runs.push(QueuedRun {
+                run,
+                value_tokens: values,
+                explicit,
+            });
+        }
+    }
+
+    /// The value a token would have in the solver: NA counts as 0; unreadable is `None`.
+    fn solver_value(&self, tok: &Token) -> Option<f64> {
+        let raw = &self.text[tok.start..tok.end];
+        match value::classify(&raw.split_whitespace().collect::<String>()) {
+            Piece::NotApplicable => Some(0.0),
+            Piece::Number { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    fn overflow(
+        &mut self,
+        tokens: &[Token],
+        hit: &RowHit,
+        slots: &[(usize, String)],
+        values: &[usize],
+    ) {
+        let shown: Vec<&str> = values
+            .iter()
+            .map(|&i| &self.text[tokens[i].start..tokens[i].end])
+            .collect();
+        let mut keys = Vec::new();
+        for (ri, col) in slots {
+            if let Some(cell) = self.table.rows[*ri]
+                .cells
+                .iter_mut()
+                .find(|c| &c.column == col)
+            {
+                cell.status = CellStatus::Ambiguous;
+            }
+            keys.push(cell_key(&self.spec.id, &self.spec.rows[*ri].key, col));
+        }
+        let first = &tokens[values[0]];
+        let last = &tokens[values[values.len() - 1]];
+        let label = if hit.label == usize::MAX {
+            self.spec.title.clone()
+        } else {
+            self.spec.rows[hit.row].short.clone()
+        };
+        self.findings.push(Finding {
+            rule: "row-overflow".into(),
+            severity: Severity::Error,
+            cells: keys,
+            message: format!(
+                "{label}: {} values printed ({}) for {} cells; enter the right ones by hand",
+                values.len(),
+                shown.join(" "),
+                slots.len()
+            ),
+            span: Some(span_of(self.line_starts, first.start, last.end)),
+        });
+    }
+
+    fn set_value(&mut self, (ri, col): &(usize, String), tok: &Token, status: CellStatus) {
+        let raw = self.text[tok.start..tok.end].to_string();
+        let column = self
+            .spec
+            .column(col)
+            .expect("slot columns come from the spec");
+        let parsed = value::parse(&raw, column.kind, column.unit.as_deref());
+        let na = matches!(
+            value::classify(&raw.split_whitespace().collect::<String>()),
+            Piece::NotApplicable
+        );
+        let span = span_of(self.line_starts, tok.start, tok.end);
+        let Some(cell) = self.table.rows[*ri]
+            .cells
+            .iter_mut()
+            .find(|c| &c.column == col)
+        else {
+            return;
+        };
+        cell.raw = Some(raw);
+        cell.span = Some(span);
+        match parsed {
+            Ok(v) => {
+                cell.value = v;
+                cell.status = status;
+            }
+            Err(_) if na => {
+                cell.value = None;
+                cell.status = CellStatus::Na;
+            }
+            Err(_) => {
+                cell.value = None;
+                cell.status = CellStatus::Invalid;
+            }
+        }
+    }
+
+    fn solve_short_runs(&mut self, tokens: &[Token]) {
+        if self.runs.is_empty() {
+            return;
+        }
+        let identities: Vec<_> = self
+            .template
+            .identities()
+            .into_iter()
+            .filter(|i| i.table == self.spec.id)
+            .collect();
+        let runs: Vec<QueuedRun> = std::mem::take(&mut self.runs);
+        let solvable: Vec<ShortRun> = runs.iter().map(|q| q.run.clone()).collect();
+        let table = &*self.table;
+        let fixed = |ri: usize, col: &str| -> Option<f64> {
+            let cell = table.rows.get(ri)?.cells.iter().find(|c| c.column == col)?;
+            match cell.status {
+                CellStatus::Ok | CellStatus::Blank | CellStatus::Na => {
+                    Some(cell.value.unwrap_or(0.0))
+                }
+                _ => None,
+            }
+        };
+        let results = align::solve(&solvable, &identities, &fixed);
+        for (queued, mut result) in runs.iter().zip(results) {
+            let (run, value_tokens) = (&queued.run, &queued.value_tokens);
+            if let Some(exp) = &queued.explicit {
+                if result.solved && result.placements == [exp.clone()] {
+                    for (vi, &si) in exp.iter().enumerate() {
+                        self.set_value(&run.slots[si], &tokens[value_tokens[vi]], CellStatus::Ok);
+                    }
+                    continue;
+                }
+                // Not confirmed by the identities alone: still a question, shown this way first.
+                if let Some(p) = result.placements.iter().position(|pl| pl == exp) {
+                    result.placements.swap(0, p);
+                }
+            }
+            if run.values.is_empty() {
+                // Unreadable values: no placement can be trusted, so show them left-packed
+                // and make every cell of the run a question for the reviewer.
+                for (si, slot) in run.slots.iter().enumerate() {
+                    self.mark_ambiguous(slot, &[]);
+                    if let Some(&ti) = value_tokens.get(si) {
+                        self.set_value(slot, &tokens[ti], CellStatus::Ambiguous);
+                    }
+                }
+                continue;
+            }
+            for (si, slot) in run.slots.iter().enumerate() {
+                let at = |p: &Vec<usize>| p.iter().position(|&s| s == si);
+                let choices: Vec<Option<usize>> = result.placements.iter().map(at).collect();
+                let mut distinct: Vec<Option<f64>> = Vec::new();
+                for c in &choices {
+                    let v = c.map(|vi| run.values[vi]);
+                    if !distinct.contains(&v) {
+                        distinct.push(v);
+                    }
+                }
+                if distinct.len() == 1 {
+                    if let Some(vi) = choices[0] {
+                        self.set_value(slot, &tokens[value_tokens[vi]], CellStatus::Inferred);
+                    }
+                } else {
+                    let first = choices[0].map(|vi| value_tokens[vi]);
+                    self.mark_ambiguous(slot, &distinct);
+                    if let Some(ti) = first {
+                        self.set_value(slot, &tokens[ti], CellStatus::Ambiguous);
+                    }
+                }
+            }
+        }
+    }
+
+    fn mark_ambiguous(&mut self, (ri, col): &(usize, String), candidates: &[Option<f64>]) {
+        if let Some(cell) = self.table.rows[*ri]
+            .cells
+            .iter_mut()
+            .find(|c| &c.column == col)
+        {
+            cell.status = CellStatus::Ambiguous;
+            cell.value = None;
+            cell.candidates = candidates.to_vec();
+        }
+    }
+}

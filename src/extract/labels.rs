@@ -1,0 +1,223 @@
+//! Recognising row labels: exact, by the label's core words, as the tail of a glued cell,
+//! or by closeness to the template label (typos), in that order of trust.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::tokenize::normalize_label;
+use crate::template::TableSpec;
+
+/// How a text token was matched to a row label.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MatchKind {
+    /// The label or a known variant, ordinal punctuation aside.
+    Exact,
+    /// The same words under another ordinal (`（1）`, `1、`) or none.
+    Core,
+    /// The label ends a longer cell (`三、本年度办理结果（一）予以公开`).
+    Suffix,
+    /// Close to the label but not equal (a typo); the similarity is kept for the finding.
+    Fuzzy(f64),
+}
+
+struct Entry {
+    row: usize,
+    full: String,
+    core: String,
+}
+
+/// The labels of one table, prepared for matching.
+pub struct LabelIndex {
+    entries: Vec<Entry>,
+}
+
+/// Cores shorter than this are too generic (`总计`, `其他`) to match without their ordinal.
+const MIN_CORE_CHARS: usize = 4;
+/// Similarity a typo must reach to count as the label.
+const FUZZY_THRESHOLD: f64 = 0.72;
+
+fn ordinal_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十]+\)|\d+[.、,)]|\(\d+\))",
+        )
+        .expect("ordinal pattern compiles")
+    })
+}
+
+/// Canonical form: normalised, with `1、`/`（1）` written `1.` and `一.` written `一、`.
+pub fn canonical(s: &str) -> String {
+    let norm = normalize_label(s);
+    let Some(m) = ordinal_re().find(&norm) else {
+        return norm;
+    };
+    let ord = m.as_str();
+    let digits: String = ord.chars().filter(|c| c.is_ascii_digit()).collect();
+    let fixed = if !digits.is_empty() {
+        format!("{digits}.")
+    } else if ord.starts_with('(') {
+        ord.to_string()
+    } else {
+        let numeral: String = ord.chars().filter(|c| !"、.,".contains(*c)).collect();
+        format!("{numeral}、")
+    };
+    format!("{fixed}{}", &norm[m.end()..])
+}
+
+/// The label without its ordinal.
+pub fn core(s: &str) -> String {
+    let c = canonical(s);
+    match ordinal_re().find(&c) {
+        Some(m) => c[m.end()..].to_string(),
+        None => c,
+    }
+}
+
+impl LabelIndex {
+    /// Prepares the labels and variants of a table.
+    pub fn new(spec: &TableSpec) -> Self {
+        let mut entries = Vec::new();
+        for (row, r) in spec.rows.iter().enumerate() {
+            for label in std::iter::once(&r.label).chain(&r.variants) {
+                entries.push(Entry {
+                    row,
+                    full: canonical(label),
+                    core: core(label),
+                });
+            }
+        }
+        LabelIndex { entries }
+    }
+
+    /// Matches a normalised text token to a row.
+    pub fn find(&self, token: &str) -> Option<(usize, MatchKind)> {
+        let full = canonical(token);
+        let tcore = core(token);
+        if let Some(e) = self.entries.iter().find(|e| e.full == full) {
+            return Some((e.row, MatchKind::Exact));
+        }
+        if let Some(e) = self
+            .entries
+            .iter()
+            .find(|e| e.core == tcore && e.core.chars().count() >= MIN_CORE_CHARS)
+        {
+            return Some((e.row, MatchKind::Core));
+        }
+        let tlen = full.chars().count();
+        // The longest label that ends the token wins: `2.重复申请` over `申请`-like tails.
+        if let Some(e) = self
+            .entries
+            .iter()
+            .filter(|e| {
+                let n = e.full.chars().count();
+                n >= MIN_CORE_CHARS && tlen <= n + 16 && full.ends_with(&e.full)
+            })
+            .max_by_key(|e| e.full.len())
+        {
+            return Some((e.row, MatchKind::Suffix));
+        }
+        self.fuzzy(&tcore)
+    }
+
+    fn fuzzy(&self, tcore: &str) -> Option<(usize, MatchKind)> {
+        let n = tcore.chars().count();
+        if n < 5 {
+            return None;
+        }
+        let mut scored: Vec<(f64, usize)> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                let m = e.core.chars().count();
+                m >= 5 && m.abs_diff(n) <= 5
+            })
+            .map(|e| (strsim::normalized_levenshtein(tcore, &e.core), e.row))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (best, row) = *scored.first()?;
+        let runner_up = scored
+            .iter()
+            .find(|(_, r)| *r != row)
+            .map_or(0.0, |(s, _)| *s);
+        // A close second means the typo could be either label: better unmatched than wrong.
+        (best >= FUZZY_THRESHOLD && best - runner_up >= 0.1)
+            .then_some((row, MatchKind::Fuzzy(best)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::by_key;
+    use rstest::rstest;
+
+    fn find(table: &str, token: &str) -> Option<(String, MatchKind)> {
+        let spec = by_key("gov-2021").unwrap().table(table).unwrap();
+        let idx = LabelIndex::new(spec);
+        idx.find(&normalize_label(token))
+            .map(|(r, k)| (spec.rows[r].key.clone(), k))
+    }
+
+    #[rstest]
+    #[case("（一）予以公开", "granted", MatchKind::Exact)]
+    #[case("(七)总计", "total_processed", MatchKind::Exact)]
+    #[case("1、属于国家秘密", "denied_state_secret", MatchKind::Exact)]
+    #[case("（1）属于国家秘密", "denied_state_secret", MatchKind::Exact)]
+    #[case("属于国家秘密", "denied_state_secret", MatchKind::Core)]
+    #[case(
+        "3.危及“三安全一稳定”",
+        "denied_three_safety_one_stability",
+        MatchKind::Exact
+    )]
+    #[case(
+        "3.危及\"三安全一稳定\"",
+        "denied_three_safety_one_stability",
+        MatchKind::Exact
+    )]
+    #[case("三、本年度办理结果（一）予以公开", "granted", MatchKind::Suffix)]
+    #[case(
+        "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
+        "partially_granted",
+        MatchKind::Exact
+    )]
+    #[case("四、结转下年度继续办理", "carried_forward", MatchKind::Exact)]
+    #[case("3.其他", "other_other", MatchKind::Exact)]
+    fn labels_match(#[case] token: &str, #[case] row: &str, #[case] kind: MatchKind) {
+        assert_eq!(find("requests", token), Some((row.to_string(), kind)));
+    }
+
+    #[test]
+    fn typos_match_by_closeness() {
+        let (row, kind) = find("requests", "2.其他法律行政止公开").unwrap();
+        assert_eq!(row, "denied_prohibited_by_law");
+        assert!(matches!(kind, MatchKind::Fuzzy(s) if s >= FUZZY_THRESHOLD));
+    }
+
+    #[rstest]
+    #[case("总计")]
+    #[case("其他")]
+    #[case("自然人")]
+    #[case("商业企业")]
+    #[case("(三)不予公开")]
+    #[case("三、本年度办理结果")]
+    #[case("(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)")]
+    fn headings_and_column_labels_do_not_match_rows(#[case] token: &str) {
+        assert_eq!(find("requests", token), None);
+    }
+
+    #[test]
+    fn proactive_labels() {
+        assert_eq!(
+            find("proactive", "规章"),
+            Some(("regulations".into(), MatchKind::Exact))
+        );
+        assert_eq!(
+            find("proactive", "规范性文件"),
+            Some(("normative_documents".into(), MatchKind::Exact))
+        );
+        assert_eq!(find("proactive", "信息内容"), None);
+        assert_eq!(find("proactive", "本年处理决定数量"), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! Text → sections: where each table's region starts and ends, and the report's year and body.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::tokenize::normalize_label;
+use crate::template::Template;
+
+/// Numerals of the six report sections, in order.
+const NUMERALS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+
+/// A heading line: which section it opens and its byte range.
+#[derive(Debug, Clone, PartialEq)]
+struct Heading {
+    ordinal: usize,
+    line: Range<usize>,
+}
+
+/// Finds the region of each template table; `None` where its section heading is absent.
+pub fn table_regions(text: &str, template: &Template) -> Vec<Option<Range<usize>>> {
+    let headings = headings(text, template);
+    template
+        .tables
+        .iter()
+        .map(|t| {
+            let ordinal = NUMERALS.iter().position(|n| *n == t.section)?;
+            // A table of contents or a repeated page header also matches; the true heading
+            // is the one that opens the largest region before another section's heading.
+            headings
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.ordinal == ordinal)
+                .map(|(i, h)| {
+                    let end = headings[i + 1..]
+                        .iter()
+                        .find(|n| n.ordinal != ordinal)
+                        .map_or(text.len(), |n| n.line.start);
+                    h.line.end..end
+                })
+                .max_by_key(|r| r.end.saturating_sub(r.start))
+        })
+        .collect()
+}
+
+/// Byte ranges of the text outside the table regions (the prose).
+pub fn prose_ranges(text: &str, regions: &[Option<Range<usize>>]) -> Vec<Range<usize>> {
+    let mut taken: Vec<Range<usize>> = regions.iter().flatten().cloned().collect();
+    taken.sort_by_key(|r| r.start);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for r in taken {
+        if r.start > pos {
+            out.push(pos..r.start);
+        }
+        pos = pos.max(r.end);
+    }
+    if pos < text.len() {
+        out.push(pos..text.len());
+    }
+    out
+}
+
+fn headings(text: &str, template: &Template) -> Vec<Heading> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    for line in text.split('\n') {
+        let range = off..off + line.len();
+        off += line.len() + 1;
+        let norm = normalize_label(&line.replace('|', ""));
+        if norm.chars().count() > 40 {
+            continue;
+        }
+        for sec in &template.sections {
+            let Some(ordinal) = NUMERALS.iter().position(|n| *n == sec.numeral) else {
+                continue;
+            };
+            let Some(rest) = norm.strip_prefix(sec.numeral.as_str()) else {
+                continue;
+            };
+            let starts_right =
+                rest.starts_with('、') || rest.starts_with('.') || rest.starts_with(',');
+            if starts_right && sec.words.iter().any(|w| rest.contains(w.as_str())) {
+                out.push(Heading {
+                    ordinal,
+                    line: range.clone(),
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn title_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"([\p{Han}（）()·]{2,40}?)\s*((?:19|20)\d{2})\s*年度?\s*(?:的)?\s*政府信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+            .expect("title pattern compiles")
+    })
+}
+
+fn year_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("year pattern compiles"))
+}
+
+/// Words that precede the body's name in an opening sentence (`现将宝塔区2024年…`).
+const LEAD_INS: &[&str] = &[
+    "现予以公布",
+    "现予公布",
+    "现将",
+    "现公布",
+    "特发布",
+    "发布",
+    "公布",
+    "编制",
+    "本报告为",
+    "关于",
+];
+
+/// The report's year and organisation, from its title or opening sentence.
+pub fn report_meta(text: &str) -> (Option<i32>, Option<String>) {
+    let head: String = text.chars().take(4000).collect();
+    if let Some(c) = title_re().captures(&head) {
+        let year = c[2].parse().ok();
+        let mut org = c[1].trim().to_string();
+        for lead in LEAD_INS {
+            if let Some(pos) = org.rfind(lead) {
+                org = org[pos + lead.len()..].to_string();
+            }
+        }
+        let org = org
+            .trim_matches(|c: char| "（）()·".contains(c))
+            .to_string();
+        let org = (org.chars().count() >= 2).then_some(org);
+        return (year, org);
+    }
+    // No title: the most frequent plausible year in the opening text.
+    let mut counts: Vec<(i32, usize)> = Vec::new();
+    for c in year_re().captures_iter(&head) {
+        if let Ok(y) = c[1].parse::<i32>() {
+            if (2008..=2100).contains(&y) {
+                match counts.iter_mut().find(|(k, _)| *k == y) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((y, 1)),
+                }
+            }
+        }
+    }
+    let year = counts.iter().max_by_key(|(y, n)| (*n, *y)).map(|(y, _)| *y);
+    (year, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::by_key;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("忻州市2020年政府信息公开工作年报\n", Some(2020), Some("忻州市"))]
+    #[case(
+        "宛城区人民政府办公室2024年政府信息公开工作年度报告",
+        Some(2024),
+        Some("宛城区人民政府办公室")
+    )]
+    #[case(
+        "要求,现将宝塔区2024年政府信息公开工作年度报告予以公开。",
+        Some(2024),
+        Some("宝塔区")
+    )]
+    #[case(
+        "规定,现公布汕尾市城区人民政府2024年政府信息公开工作年度报告。",
+        Some(2024),
+        Some("汕尾市城区人民政府")
+    )]
+    #[case("本报告统计期限为2023年1月1日至2023年12月31日。", Some(2023), None)]
+    fn year_and_body(#[case] text: &str, #[case] year: Option<i32>, #[case] org: Option<&str>) {
+        assert_eq!(report_meta(text), (year, org.map(str::to_string)));
+    }
+
+    #[test]
+    fn regions_skip_a_table_of_contents_and_row_labels_with_numerals() {
+        let text = "目录\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n\
+                    四、政府信息公开行政复议、行政诉讼情况\n正文\n二、主动公开政府信息情况\n规章 | 1 |\n\
+                    三、收到和处理政府信息公开申请情况\n三、本年度办理结果 |\n四、结转下年度继续办理 | 0 |\n\
+                    四、政府信息公开行政复议、行政诉讼情况\n0 | 0 |\n五、存在的主要问题及改进情况\n无";
+        let t = by_key("gov-2021").unwrap();
+        let regions = table_regions(text, t);
+        let body = |r: &Option<Range<usize>>| text[r.clone().unwrap()].trim().to_string();
+        assert_eq!(body(&regions[0]), "规章 | 1 |");
+        assert_eq!(
+            body(&regions[1]),
+            "三、本年度办理结果 |\n四、结转下年度继续办理 | 0 |"
+        );
+        assert_eq!(body(&regions[2]), "0 | 0 |");
+    }
+
+    #[test]
+    fn missing_headings_give_no_region() {
+        let t = by_key("gov-2021").unwrap();
+        assert_eq!(table_regions("只有正文。", t), vec![None, None, None]);
+    }
+}

@@ -1,0 +1,324 @@
+//! Table region → tokens (text, value, empty cell), each with its byte span.
+//!
+//! Three cell styles come out of document conversion, told apart per region:
+//! - pipe: cells separated by `|`, either a row per line or a cell per line; newlines inside a
+//!   cell are just white space;
+//! - tab: Word output, a cell per line starting with a tab, continuation lines without one,
+//!   blank lines between rows, a lone tab for an explicit empty cell;
+//! - plain: neither; each line is split on white space.
+
+// A cell is a list of byte ranges (Word cells continue over lines); one range is the usual case.
+#![allow(clippy::single_range_in_vec_init)]
+
+use std::ops::Range;
+
+use crate::value::{classify, fold_width, Piece};
+
+/// What a token is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenKind {
+    /// Label, heading or prose, normalised (width folded, white space and artefacts removed).
+    Text(String),
+    /// A number or not-applicable mark; the raw text is the token's span.
+    Value,
+    /// An explicit empty cell.
+    Empty,
+}
+
+/// A token with its byte span in the decoded text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    /// Whether this token is a value.
+    pub fn is_value(&self) -> bool {
+        self.kind == TokenKind::Value
+    }
+
+    /// The normalised text of a text token.
+    pub fn text(&self) -> Option<&str> {
+        match &self.kind {
+            TokenKind::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Tokenizes `text[range]`.
+pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
+    let region = &text[range.clone()];
+    let mut cells: Vec<Vec<Range<usize>>> = Vec::new();
+    if region.contains('|') {
+        pipe_cells(region, range.start, &mut cells);
+    } else if region.lines().any(|l| l.starts_with('\t')) {
+        tab_cells(region, range.start, &mut cells);
+    } else {
+        for (off, line) in line_ranges(region) {
+            cells.push(vec![range.start + off..range.start + off + line.len()]);
+        }
+    }
+    let mut out = Vec::new();
+    for cell in cells {
+        cell_tokens(text, &cell, &mut out);
+    }
+    out
+}
+
+fn line_ranges(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut off = 0;
+    s.split('\n').map(move |line| {
+        let here = off;
+        off += line.len() + 1;
+        (here, line)
+    })
+}
+
+fn pipe_cells(region: &str, base: usize, cells: &mut Vec<Vec<Range<usize>>>) {
+    let mut start = 0;
+    for (i, ch) in region.char_indices() {
+        if ch == '|' {
+            cells.push(vec![base + start..base + i]);
+            start = i + 1;
+        }
+    }
+    cells.push(vec![base + start..base + region.len()]);
+}
+
+fn tab_cells(region: &str, base: usize, cells: &mut Vec<Vec<Range<usize>>>) {
+    // Whether the previous line was part of a cell that a following untabbed line continues.
+    let mut open = false;
+    for (off, line) in line_ranges(region) {
+        if line.trim().is_empty() && !line.contains('\t') {
+            open = false;
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('\t') {
+            let mut pos = off + 1;
+            for part in rest.split('\t') {
+                cells.push(vec![base + pos..base + pos + part.len()]);
+                pos += part.len() + 1;
+            }
+            open = true;
+        } else if open {
+            if let Some(last) = cells.last_mut() {
+                last.push(base + off..base + off + line.len());
+            }
+        } else {
+            cells.push(vec![base + off..base + off + line.len()]);
+            open = true;
+        }
+    }
+}
+
+/// Splits a cell into pieces on white space; neighbouring text pieces join into one token.
+fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>) {
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    for seg in cell {
+        let s = &text[seg.clone()];
+        let mut in_piece: Option<usize> = None;
+        for (i, ch) in s.char_indices() {
+            if ch.is_whitespace() {
+                if let Some(st) = in_piece.take() {
+                    pieces.push((seg.start + st, seg.start + i));
+                }
+            } else if in_piece.is_none() {
+                in_piece = Some(i);
+            }
+        }
+        if let Some(st) = in_piece {
+            pieces.push((seg.start + st, seg.end));
+        }
+    }
+    let pieces = drop_artefacts(text, pieces);
+    if pieces.is_empty() {
+        let at = cell.first().map_or(0, |r| r.start);
+        out.push(Token {
+            kind: TokenKind::Empty,
+            start: at,
+            end: at,
+        });
+        return;
+    }
+    let first_new = out.len();
+    for (start, end) in pieces {
+        let piece = &text[start..end];
+        match classify(piece) {
+            Piece::Number { .. } | Piece::NotApplicable => out.push(Token {
+                kind: TokenKind::Value,
+                start,
+                end,
+            }),
+            Piece::Unit(_) if out.len() > first_new && out.last().is_some_and(|t| t.is_value()) => {
+                // `27326.00 万元`: the unit belongs to the number before it.
+                if let Some(last) = out.last_mut() {
+                    last.end = end;
+                }
+            }
+            Piece::Unit(_) | Piece::Text => {
+                let norm = normalize_label(piece);
+                let in_cell = out.len() > first_new;
+                match out.last_mut() {
+                    Some(Token {
+                        kind: TokenKind::Text(prev),
+                        end: prev_end,
+                        ..
+                    }) if in_cell => {
+                        prev.push_str(&norm);
+                        *prev_end = end;
+                    }
+                    _ => out.push(Token {
+                        kind: TokenKind::Text(norm),
+                        start,
+                        end,
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// Removes Word's `[bookmark: _GoBack]` and similar markers, which may be split into pieces.
+fn drop_artefacts(text: &str, pieces: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut skipping = false;
+    for (s, e) in pieces {
+        let p = &text[s..e];
+        if skipping {
+            if let Some(close) = p.find(']') {
+                skipping = false;
+                if close + 1 < p.len() {
+                    out.push((s + close + 1, e));
+                }
+            }
+            continue;
+        }
+        if let Some(open) = p.find("[bookmark:") {
+            if open > 0 {
+                out.push((s, s + open));
+            }
+            match p[open..].find(']') {
+                Some(close) if open + close + 1 < p.len() => out.push((s + open + close + 1, e)),
+                Some(_) => {}
+                None => skipping = true,
+            }
+            continue;
+        }
+        out.push((s, e));
+    }
+    out
+}
+
+/// Normalises a label for matching: width folded, white space dropped, ordinal punctuation unified.
+pub fn normalize_label(s: &str) -> String {
+    let folded = fold_width(s);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        match c {
+            c if c.is_whitespace() => {}
+            '“' | '”' | '"' | '「' | '」' | '‘' | '’' | '\'' => out.push('"'),
+            '．' => out.push('.'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<String> {
+        tokenize(text, 0..text.len())
+            .into_iter()
+            .map(|t| match t.kind {
+                TokenKind::Text(s) => format!("T:{s}"),
+                TokenKind::Value => format!("V:{}", &text[t.start..t.end]),
+                TokenKind::Empty => "E".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pipe_rows_with_trailing_empties() {
+        let t = "规章 | 0 | 0 | 0 |\n行政规范性文件 | 11 | 4 | 15 |";
+        assert_eq!(
+            kinds(t),
+            [
+                "T:规章",
+                "V:0",
+                "V:0",
+                "V:0",
+                "T:行政规范性文件",
+                "V:11",
+                "V:4",
+                "V:15",
+                "E"
+            ]
+        );
+    }
+
+    #[test]
+    fn pipe_cell_per_line_with_broken_cells() {
+        let t = "规范性文件 |\n300\n|\n284 |\n595 |\n第二十条第(五)项 |\n|||";
+        assert_eq!(
+            kinds(t),
+            [
+                "T:规范性文件",
+                "V:300",
+                "V:284",
+                "V:595",
+                "T:第二十条第(五)项",
+                "E",
+                "E",
+                "E",
+                "E"
+            ]
+        );
+    }
+
+    #[test]
+    fn tab_cells_with_continuations_and_explicit_empties() {
+        let t = "\t（一）予以公开\n\t20\n\t\n\t22\n\n\t结果\n纠正\n";
+        assert_eq!(
+            kinds(t),
+            ["T:(一)予以公开", "V:20", "E", "V:22", "T:结果纠正"]
+        );
+    }
+
+    #[test]
+    fn plain_lines_split_on_white_space() {
+        let t = "行政规范性文件  11  4  15\n社会 公益组织";
+        assert_eq!(
+            kinds(t),
+            ["T:行政规范性文件", "V:11", "V:4", "V:15", "T:社会公益组织"]
+        );
+    }
+
+    #[test]
+    fn units_join_numbers_and_artefacts_vanish() {
+        let t = "政府集中采购 | 1172 | 27326.00 万元 |\n[bookmark: _GoBack]规章 | 3 |";
+        assert_eq!(
+            kinds(t),
+            [
+                "T:政府集中采购",
+                "V:1172",
+                "V:27326.00 万元",
+                "T:规章",
+                "V:3",
+                "E"
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_point_at_the_value_bytes() {
+        let t = "（七）总计 | ２２ |";
+        let toks = tokenize(t, 0..t.len());
+        let v = toks.iter().find(|t| t.is_value()).unwrap();
+        assert_eq!(&t[v.start..v.end], "２２");
+    }
+}

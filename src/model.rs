@@ -1,0 +1,305 @@
+//! The report model: what the extractor produces, the checker annotates and the reviewer edits.
+//!
+//! The serde shape of these types is the output contract `tablereview.report/1`
+//! documented in docs/formats.md.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Schema identifier written into every report JSON.
+pub const REPORT_SCHEMA: &str = "tablereview.report/1";
+
+/// One report's extracted (or reviewed) tables with their findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: String,
+    pub source: Source,
+    pub report: ReportMeta,
+    pub template: String,
+    pub tables: Vec<Table>,
+    pub findings: Vec<Finding>,
+}
+
+/// Where the report's text came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub path: String,
+    pub sha256: String,
+    pub encoding: String,
+}
+
+/// The reporting body and year, as detected from the text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportMeta {
+    pub organization: Option<String>,
+    pub year: Option<i32>,
+}
+
+/// One of the three standard tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    pub found: bool,
+    pub columns: Vec<ColumnHead>,
+    pub rows: Vec<Row>,
+}
+
+/// A column key with its official label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnHead {
+    pub key: String,
+    pub label: String,
+}
+
+/// One template row and its cells (only the columns the row has).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub key: String,
+    pub label: String,
+    pub cells: Vec<Cell>,
+}
+
+/// How a cell's value came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CellStatus {
+    /// Read directly from an unambiguous position in the source.
+    Ok,
+    /// The source printed nothing here.
+    Blank,
+    /// The source printed a not-applicable mark (`/`, `-`, `—`).
+    Na,
+    /// Placed by solving the identities for a row that lost its blank cells.
+    Inferred,
+    /// Several placements satisfy the identities; a person must decide.
+    Ambiguous,
+    /// The source text is not a valid value of the cell's kind.
+    Invalid,
+    /// The table or row was not found in the source.
+    Missing,
+}
+
+impl CellStatus {
+    /// The lowercase name used in JSON and on screen.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellStatus::Ok => "ok",
+            CellStatus::Blank => "blank",
+            CellStatus::Na => "na",
+            CellStatus::Inferred => "inferred",
+            CellStatus::Ambiguous => "ambiguous",
+            CellStatus::Invalid => "invalid",
+            CellStatus::Missing => "missing",
+        }
+    }
+}
+
+/// A byte range of the decoded text, with the 1-based line it starts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One cell of the grid, remembering where its value came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub column: String,
+    #[serde(with = "number_opt")]
+    pub value: Option<f64>,
+    pub raw: Option<String>,
+    pub status: CellStatus,
+    pub span: Option<Span>,
+    /// Other values the solver found possible for an ambiguous cell (null = blank).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "number_vec")]
+    pub candidates: Vec<Option<f64>>,
+}
+
+impl Cell {
+    /// A cell the extractor never saw (missing table or row).
+    pub fn missing(column: &str) -> Self {
+        Cell {
+            column: column.to_string(),
+            value: None,
+            raw: None,
+            status: CellStatus::Missing,
+            span: None,
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Something the reviewer should look at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub cells: Vec<String>,
+    pub message: String,
+    /// Where in the source the finding points, when it is about text rather than a cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+/// Address of a cell: `table.row.column`.
+pub fn cell_key(table: &str, row: &str, column: &str) -> String {
+    format!("{table}.{row}.{column}")
+}
+
+impl Report {
+    /// Count of error-level findings.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    /// Count of warning-level findings.
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+
+    /// Looks a table up by id.
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// Finds a cell by its `table.row.column` key.
+    pub fn cell(&self, key: &str) -> Option<&Cell> {
+        let mut parts = key.splitn(3, '.');
+        let (t, r, c) = (parts.next()?, parts.next()?, parts.next()?);
+        self.table(t)?
+            .rows
+            .iter()
+            .find(|row| row.key == r)?
+            .cells
+            .iter()
+            .find(|cell| cell.column == c)
+    }
+
+    /// Finds a cell by key, mutably.
+    pub fn cell_mut(&mut self, key: &str) -> Option<&mut Cell> {
+        let mut parts = key.splitn(3, '.');
+        let (t, r, c) = (parts.next()?, parts.next()?, parts.next()?);
+        self.tables
+            .iter_mut()
+            .find(|tb| tb.id == t)?
+            .rows
+            .iter_mut()
+            .find(|row| row.key == r)?
+            .cells
+            .iter_mut()
+            .find(|cell| cell.column == c)
+    }
+
+    /// Every cell with its key, in reading order (tables, rows, columns).
+    pub fn cells(&self) -> impl Iterator<Item = (String, &Cell)> {
+        self.tables.iter().flat_map(|t| {
+            t.rows.iter().flat_map(move |r| {
+                r.cells
+                    .iter()
+                    .map(move |c| (cell_key(&t.id, &r.key, &c.column), c))
+            })
+        })
+    }
+}
+
+/// Formats a value the way the source would print it: integers without a decimal point.
+pub fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn write_number<S: Serializer>(v: f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(v as i64)
+    } else {
+        s.serialize_f64(v)
+    }
+}
+
+/// Serializes whole numbers as JSON integers so counts read `22`, not `22.0`.
+mod number_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => write_number(*v, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Option::<f64>::deserialize(d)
+    }
+}
+
+mod number_vec {
+    use super::*;
+    use serde::ser::SerializeSeq;
+
+    struct Num(Option<f64>);
+    impl Serialize for Num {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            number_opt::serialize(&self.0, s)
+        }
+    }
+
+    pub fn serialize<S: Serializer>(v: &[Option<f64>], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for x in v {
+            seq.serialize_element(&Num(*x))?;
+        }
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Option<f64>>, D::Error> {
+        Vec::<Option<f64>>::deserialize(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_serialize_as_integers() {
+        let cell = Cell {
+            column: "total".into(),
+            value: Some(22.0),
+            raw: Some("22".into()),
+            status: CellStatus::Ok,
+            span: None,
+            candidates: vec![Some(3.0), None],
+        };
+        let json = serde_json::to_string(&cell).unwrap();
+        assert!(json.contains("\"value\":22,"), "{json}");
+        assert!(json.contains("\"candidates\":[3,null]"), "{json}");
+        let back: Cell = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, cell);
+    }
+
+    #[test]
+    fn decimals_keep_their_digits() {
+        assert_eq!(format_value(2181.669177), "2181.669177");
+        assert_eq!(format_value(27326.0), "27326");
+        assert_eq!(format_value(-185.0), "-185");
+    }
+}

@@ -1,0 +1,215 @@
+//! Reading a cell's text as a number of the column's kind.
+//!
+//! Shared by the extractor (source text) and the review screen (what a person types), so
+//! both accept and refuse exactly the same things.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::template::ValueKind;
+
+/// Marks that mean "not applicable" in real tables.
+const NOT_APPLICABLE: &[&str] = &["/", "-", "—", "——", "–", "--", "\\", "×"];
+
+/// What a piece of cell text is, before the column is known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    /// A number, possibly signed, with its unit if one was printed.
+    Number {
+        value: f64,
+        signed: bool,
+        decimal: bool,
+        unit: Option<String>,
+    },
+    /// A not-applicable mark.
+    NotApplicable,
+    /// A bare unit (`万元`) printed apart from its number.
+    Unit(String),
+    /// Anything else: a label, a heading, prose.
+    Text,
+}
+
+/// Folds full-width ASCII (digits, letters, punctuation) and the ideographic space to ASCII.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            '\u{2212}' => '-',
+            _ => c,
+        })
+        .collect()
+}
+
+fn number_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|亿元|元|件|宗|条|个|次|项|人次|家|%)?$",
+        )
+        .expect("number pattern compiles")
+    })
+}
+
+const UNITS: &[&str] = &[
+    "万元", "亿元", "元", "件", "宗", "条", "个", "次", "项", "人次", "家",
+];
+
+/// Classifies one whitespace-free piece of cell text.
+pub fn classify(piece: &str) -> Piece {
+    let folded = fold_width(piece);
+    let s = folded.trim();
+    if NOT_APPLICABLE.contains(&s) {
+        return Piece::NotApplicable;
+    }
+    if UNITS.contains(&s) {
+        return Piece::Unit(s.to_string());
+    }
+    let Some(caps) = number_re().captures(s) else {
+        return Piece::Text;
+    };
+    let sign = caps.get(1).map_or("", |m| m.as_str());
+    let int: String = caps[2].chars().filter(|c| *c != ',').collect();
+    let frac = caps.get(3).map_or("", |m| m.as_str());
+    let Ok(mut value) = format!("{int}{frac}").parse::<f64>() else {
+        return Piece::Text;
+    };
+    if sign == "-" {
+        value = -value;
+    }
+    Piece::Number {
+        value,
+        signed: !sign.is_empty(),
+        decimal: !frac.is_empty(),
+        unit: caps.get(4).map(|m| m.as_str().to_string()),
+    }
+}
+
+/// Converts printed text to a value of `kind` in the column's `unit`; `Err` says why not.
+///
+/// `Ok(None)` means the text says "nothing here" (empty).
+pub fn parse(raw: &str, kind: ValueKind, unit: Option<&str>) -> Result<Option<f64>, String> {
+    let compact: String = raw.split_whitespace().collect();
+    if compact.is_empty() {
+        return Ok(None);
+    }
+    match classify(&compact) {
+        Piece::Number {
+            value,
+            signed,
+            decimal,
+            unit: printed,
+        } => {
+            if value.abs() > 1.0e12 {
+                return Err(format!("{compact} is too large to be a table figure"));
+            }
+            match kind {
+                ValueKind::Count => {
+                    if decimal && value.fract() != 0.0 {
+                        return Err(format!("{compact}: a count must be a whole number"));
+                    }
+                    if value < 0.0 || (signed && value == 0.0 && compact.starts_with('-')) {
+                        return Err(format!("{compact}: a count cannot be negative"));
+                    }
+                    Ok(Some(value))
+                }
+                ValueKind::Change => {
+                    if decimal && value.fract() != 0.0 {
+                        return Err(format!("{compact}: a change must be a whole number"));
+                    }
+                    Ok(Some(value))
+                }
+                ValueKind::Amount => {
+                    if value < 0.0 {
+                        return Err(format!("{compact}: an amount cannot be negative"));
+                    }
+                    Ok(Some(convert_money(value, printed.as_deref(), unit)))
+                }
+            }
+        }
+        Piece::NotApplicable => Err(format!("{compact} means not applicable, not a number")),
+        Piece::Unit(_) | Piece::Text => Err(format!("{compact} is not a number")),
+    }
+}
+
+/// Expresses an amount printed in `printed` units in the column's `target` unit.
+fn convert_money(value: f64, printed: Option<&str>, target: Option<&str>) -> f64 {
+    let yuan = |u: &str| match u {
+        "元" => Some(1.0),
+        "万元" => Some(1.0e4),
+        "亿元" => Some(1.0e8),
+        _ => None,
+    };
+    match (printed.and_then(yuan), target.and_then(yuan)) {
+        (Some(from), Some(to)) => {
+            let v = value * from / to;
+            // Round away binary noise from the unit change; amounts carry at most 8 decimals.
+            (v * 1.0e8).round() / 1.0e8
+        }
+        _ => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("22", Some(22.0))]
+    #[case("２２", Some(22.0))]
+    #[case("1,234", Some(1234.0))]
+    #[case("36411", Some(36411.0))]
+    #[case("0", Some(0.0))]
+    #[case("12件", Some(12.0))]
+    #[case(" 7 ", Some(7.0))]
+    fn counts_parse(#[case] raw: &str, #[case] want: Option<f64>) {
+        assert_eq!(parse(raw, ValueKind::Count, None), Ok(want));
+    }
+
+    #[rstest]
+    #[case("-3", "negative")]
+    #[case("1.5", "whole number")]
+    #[case("abc", "not a number")]
+    #[case("/", "not applicable")]
+    #[case("1.属于国家秘密", "not a number")]
+    #[case("99999999999999", "too large")]
+    fn counts_refuse(#[case] raw: &str, #[case] why: &str) {
+        let err = parse(raw, ValueKind::Count, None).unwrap_err();
+        assert!(err.contains(why), "{raw}: {err}");
+    }
+
+    #[rstest]
+    #[case("+4", 4.0)]
+    #[case("-185", -185.0)]
+    #[case("０", 0.0)]
+    #[case("－5", -5.0)]
+    fn changes_are_signed(#[case] raw: &str, #[case] want: f64) {
+        assert_eq!(parse(raw, ValueKind::Change, None), Ok(Some(want)));
+    }
+
+    #[rstest]
+    #[case("2181.669177", Some("万元"), 2181.669177)]
+    #[case("27326.00万元", None, 27326.0)]
+    #[case("251000元", Some("万元"), 25.1)]
+    #[case("1.5亿元", Some("万元"), 15000.0)]
+    #[case("2110", Some("万元"), 2110.0)]
+    fn amounts_convert_units(#[case] raw: &str, #[case] unit: Option<&str>, #[case] want: f64) {
+        assert_eq!(parse(raw, ValueKind::Amount, unit), Ok(Some(want)));
+    }
+
+    #[rstest]
+    #[case("社会公益组织", Piece::Text)]
+    #[case("—", Piece::NotApplicable)]
+    #[case("万元", Piece::Unit("万元".into()))]
+    #[case("- 3 -", Piece::Text)]
+    fn pieces_classify(#[case] s: &str, #[case] want: Piece) {
+        assert_eq!(classify(s), want);
+    }
+
+    #[test]
+    fn fold_width_maps_full_width_forms() {
+        assert_eq!(fold_width("（一）１２３，４"), "(一)123,4");
+    }
+}

@@ -1,0 +1,144 @@
+//! Properties of the extractor over generated input.
+//!
+//! Round trips render consistent tables in every extraction style and read them back; the
+//! central property is that no cell is wrong without being flagged.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use tablereview::decode::decode;
+use tablereview::extract::extract_text;
+use tablereview::model::{CellStatus, Severity, Source};
+use tablereview::synth::{render, sample_values, Rng, Style, Values};
+use tablereview::template::{self, Template};
+
+fn source() -> Source {
+    Source {
+        path: "gen.txt".into(),
+        sha256: String::new(),
+        encoding: "utf-8".into(),
+    }
+}
+
+fn style(i: usize) -> Style {
+    Style::ALL[i % Style::ALL.len()]
+}
+
+fn year(t: &Template) -> i32 {
+    t.last_year.unwrap_or(t.first_year + 2)
+}
+
+fn template(i: usize) -> &'static Template {
+    &template::all()[i % template::all().len()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+        if let Ok(decoded) = decode(&bytes, Path::new("x.txt")) {
+            let report = extract_text(&decoded.text, source());
+            for (_, cell) in report.cells() {
+                if let Some(span) = cell.span {
+                    prop_assert!(span.end <= decoded.text.len());
+                    prop_assert!(decoded.text.is_char_boundary(span.start));
+                    prop_assert!(decoded.text.is_char_boundary(span.end));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn table_like_text_never_panics_and_spans_stay_inside(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("|".to_string()), Just("\n".to_string()), Just("\t".to_string()),
+                Just(" ".to_string()), Just("二、主动公开政府信息情况\n".to_string()),
+                Just("三、收到和处理政府信息公开申请情况\n".to_string()),
+                Just("四、政府信息公开行政复议、行政诉讼情况\n".to_string()),
+                Just("（一）予以公开".to_string()), Just("规章".to_string()), Just("总计".to_string()),
+                Just("（七）总计".to_string()), Just("/".to_string()), Just("万元".to_string()),
+                Just("[bookmark: _GoBack]".to_string()), Just("２０".to_string()),
+                "[0-9]{1,6}", "[+-]?[0-9]{1,3}(\\.[0-9]{1,3})?",
+            ],
+            0..300,
+        )
+    ) {
+        let text: String = parts.concat();
+        let report = extract_text(&text, source());
+        for (key, cell) in report.cells() {
+            if let Some(span) = cell.span {
+                prop_assert!(span.start <= span.end && span.end <= text.len(), "{key}");
+                prop_assert_eq!(Some(&text[span.start..span.end]), cell.raw.as_deref());
+            }
+        }
+    }
+
+    #[test]
+    fn complete_tables_round_trip_in_every_style(seed in any::<u64>(), s in 0usize..4, t in 0usize..2) {
+        let tpl = template(t);
+        let values = sample_values(tpl, &mut Rng::new(seed), 0);
+        let text = render(tpl, &values, "某某县人民政府", year(tpl), style(s), false);
+        let report = extract_text(&text, source());
+        prop_assert_eq!(&report.template, &tpl.key);
+        for (key, cell) in report.cells() {
+            prop_assert_eq!(cell.status, CellStatus::Ok, "{} in\n{}", key, text);
+            prop_assert_eq!(cell.value, values[&key], "{}", key);
+        }
+        prop_assert_eq!(report.errors(), 0, "{:#?}", report.findings);
+    }
+
+    #[test]
+    fn explicit_blank_cells_stay_blank(seed in any::<u64>(), s in 0usize..3, t in 0usize..2) {
+        let tpl = template(t);
+        let values = sample_values(tpl, &mut Rng::new(seed), 40);
+        let text = render(tpl, &values, "某某市", year(tpl), style(s), false);
+        let report = extract_text(&text, source());
+        check_no_silent_errors(&report, &values, &text)?;
+        for (key, cell) in report.cells() {
+            prop_assert_eq!(cell.value, values[&key], "{}", key);
+        }
+    }
+
+}
+
+proptest! {
+    // Heavier per case (the solver works hard on tables with many short rows).
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn dropped_blank_cells_are_never_wrong_without_a_flag(seed in any::<u64>(), s in 0usize..4, t in 0usize..2) {
+        let tpl = template(t);
+        let values = sample_values(tpl, &mut Rng::new(seed), 50);
+        let text = render(tpl, &values, "某某区", year(tpl), style(s), true);
+        let report = extract_text(&text, source());
+        check_no_silent_errors(&report, &values, &text)?;
+    }
+}
+
+/// Every cell whose value differs from the truth must be named by an error-level finding
+/// (its own status, or a failing identity); inferred cells must be right.
+fn check_no_silent_errors(
+    report: &tablereview::Report,
+    truth: &Values,
+    text: &str,
+) -> Result<(), TestCaseError> {
+    for (key, cell) in report.cells() {
+        let want = truth[&key];
+        if cell.value != want {
+            let flagged = report
+                .findings
+                .iter()
+                .any(|f| f.severity == Severity::Error && f.cells.contains(&key));
+            prop_assert!(
+                flagged && cell.status != CellStatus::Inferred,
+                "{key}: {:?} ({:?}) but truth is {:?}\n{text}",
+                cell.value,
+                cell.status,
+                want
+            );
+        }
+    }
+    Ok(())
+}

@@ -18,10 +18,18 @@ pub fn run(report: &mut Report, template: &Template) {
     let mut out = Vec::new();
     for (table, spec) in report.tables.iter().zip(&template.tables) {
         if !table.found {
+            // Cells a reviewer has filled in since are no longer missing.
+            let still_missing: Vec<String> = all_keys(report, &table.id)
+                .into_iter()
+                .filter(|k| report.cell(k).is_some_and(|c| c.status == CellStatus::Missing))
+                .collect();
+            if still_missing.is_empty() {
+                continue;
+            }
             out.push(Finding {
                 rule: "missing-table".into(),
                 severity: Severity::Error,
-                cells: all_keys(report, &table.id),
+                cells: still_missing,
                 message: format!(
                     "table “{}” was not found in the text; enter it from the original report or reject the report",
                     table.title
@@ -32,7 +40,7 @@ pub fn run(report: &mut Report, template: &Template) {
         }
         for (ri, row) in table.rows.iter().enumerate() {
             let rspec = &spec.rows[ri];
-            if row.cells.iter().all(|c| c.status == CellStatus::Missing) {
+            if !row.cells.is_empty() && row.cells.iter().all(|c| c.status == CellStatus::Missing) {
                 out.push(Finding {
                     rule: "missing-row".into(),
                     severity: Severity::Error,
@@ -50,7 +58,7 @@ pub fn run(report: &mut Report, template: &Template) {
                 let key = cell_key(&table.id, &row.key, &cell.column);
                 let name = cell_name(spec, ri, &cell.column);
                 let (rule, severity, message) = match cell.status {
-                    CellStatus::Ok | CellStatus::Missing => continue,
+                    CellStatus::Ok | CellStatus::Missing | CellStatus::Edited | CellStatus::Confirmed => continue,
                     CellStatus::Blank => (
                         "blank",
                         Severity::Warning,
@@ -145,9 +153,6 @@ fn kind_name(spec: &TableSpec, column: &str) -> &'static str {
 /// missing or invalid cell is not evaluated (that cell is already an error).
 pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Option<Finding> {
     let table = report.table(&id.table)?;
-    if !table.found {
-        return None;
-    }
     let spec = template.table(&id.table)?;
     let value = |(ri, col): &(usize, String)| -> Option<f64> {
         let cell = table

@@ -187,11 +187,10 @@ fn check(paths: &[PathBuf], json: bool, raw: bool, quiet: bool) -> anyhow::Resul
 
 /// The report `check` judges: the reviewed sidecar's values where one exists, unless `raw`.
 fn load_for_check(path: &Path, raw: bool) -> Result<Report, Error> {
-    let report = crate::extract::extract_file(path)?;
     if raw {
-        return Ok(report);
+        return crate::extract::extract_file(path);
     }
-    Ok(report)
+    crate::review::reviewed_report(path, None).map(|(report, _)| report)
 }
 
 fn show(file: &Path, format: ShowFormat) -> anyhow::Result<ExitCode> {

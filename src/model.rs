@@ -77,6 +77,10 @@ pub enum CellStatus {
     Invalid,
     /// The table or row was not found in the source.
     Missing,
+    /// A reviewer entered or cleared this value (review sidecars only).
+    Edited,
+    /// A reviewer confirmed the value as extracted (review sidecars only).
+    Confirmed,
 }
 
 impl CellStatus {
@@ -90,6 +94,8 @@ impl CellStatus {
             CellStatus::Ambiguous => "ambiguous",
             CellStatus::Invalid => "invalid",
             CellStatus::Missing => "missing",
+            CellStatus::Edited => "edited",
+            CellStatus::Confirmed => "confirmed",
         }
     }
 }
@@ -236,7 +242,7 @@ fn write_number<S: Serializer>(v: f64, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// Serializes whole numbers as JSON integers so counts read `22`, not `22.0`.
-mod number_opt {
+pub(crate) mod number_opt {
     use super::*;
 
     pub fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {

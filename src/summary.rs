@@ -18,6 +18,7 @@ pub fn cell_text(cell: &Cell) -> String {
         CellStatus::Ambiguous => format!("{}?", v()),
         CellStatus::Invalid => format!("!{}", cell.raw.as_deref().unwrap_or("")),
         CellStatus::Missing => "-".into(),
+        CellStatus::Edited | CellStatus::Confirmed => v(),
     }
 }
 

@@ -1,0 +1,511 @@
+//! One report under review: the extracted and reviewed grids, the edit history and log, and
+//! the operations a reviewer performs. No terminal here; the review screen drives this.
+
+use std::path::{Path, PathBuf};
+
+use time::format_description::well_known::Rfc3339;
+
+use crate::check;
+use crate::error::{Error, Result};
+use crate::extract;
+use crate::files;
+use crate::history::{Action, CellChange, CellState, History, Step};
+use crate::model::{CellStatus, Finding, Report, Severity};
+use crate::sidecar::{self, EditRecord, ReviewState, ReviewStatus, Sidecar, REVIEW_SCHEMA, SIDECAR_SUFFIX};
+use crate::template::{self, Template};
+use crate::value;
+
+/// A report opened for review.
+#[derive(Debug, Clone)]
+pub struct ReviewDoc {
+    pub source_path: PathBuf,
+    pub sidecar_path: PathBuf,
+    pub template: &'static Template,
+    /// What the text says; never changed.
+    pub extracted: Report,
+    /// The reviewed grid, re-checked after every change.
+    pub current: Report,
+    pub history: History,
+    pub log: Vec<EditRecord>,
+    pub state: ReviewState,
+    pub reviewer: String,
+    /// Why the report cannot be edited (unreadable or stale sidecar), if so.
+    pub read_only: Option<String>,
+    next_step: u64,
+}
+
+/// Now, as RFC 3339.
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// The reviewer's name: the given one, else $USER, else `unknown`.
+pub fn reviewer_name(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Where the sidecar of `source` goes: beside it, or in `out_dir`.
+pub fn sidecar_path(source: &Path, out_dir: Option<&Path>) -> PathBuf {
+    match out_dir {
+        Some(dir) => dir.join(files::sibling_name(source, SIDECAR_SUFFIX)),
+        None => files::sibling(source, SIDECAR_SUFFIX),
+    }
+}
+
+impl ReviewDoc {
+    /// Extracts `source` and applies its sidecar, if any.
+    pub fn open(source: &Path, reviewer: &str, out_dir: Option<&Path>) -> Result<Self> {
+        let extracted = extract::extract_file(source)?;
+        let template = template::by_key(&extracted.template).expect("extractor picks a known template");
+        let sidecar_path = sidecar_path(source, out_dir);
+        let mut doc = ReviewDoc {
+            source_path: source.to_path_buf(),
+            sidecar_path,
+            template,
+            current: extracted.clone(),
+            extracted,
+            history: History::default(),
+            log: Vec::new(),
+            state: ReviewState {
+                status: ReviewStatus::InProgress,
+                reason: None,
+                reviewer: reviewer.to_string(),
+                updated: now(),
+            },
+            reviewer: reviewer.to_string(),
+            read_only: None,
+            next_step: 1,
+        };
+        match sidecar::load(&doc.sidecar_path) {
+            Ok(None) => {}
+            Ok(Some(side)) if side.report.source.sha256 == doc.extracted.source.sha256 => {
+                doc.apply_sidecar(side);
+            }
+            Ok(Some(side)) => {
+                doc.read_only = Some(format!(
+                    "{}: the source text changed since this review (sha256 differs); the review is shown read-only",
+                    doc.sidecar_path.display()
+                ));
+                doc.log = side.edits;
+                doc.state = side.review;
+                doc.current.findings.push(stale_finding(&doc.sidecar_path));
+            }
+            Err(e) => doc.read_only = Some(e.to_string()),
+        }
+        Ok(doc)
+    }
+
+    fn apply_sidecar(&mut self, side: Sidecar) {
+        let mut reviewed = side.report;
+        reviewed.schema = self.extracted.schema.clone();
+        // The sidecar's findings may come from an older checker: recompute them.
+        reviewed.findings = self
+            .extracted
+            .findings
+            .iter()
+            .filter(|f| extract::EXTRACT_RULES.contains(&f.rule.as_str()))
+            .cloned()
+            .collect();
+        check::run(&mut reviewed, self.template);
+        self.current = reviewed;
+        let (history, last) = sidecar::history_from_log(&side.edits);
+        self.history = history;
+        self.next_step = last + 1;
+        self.log = side.edits;
+        self.state = side.review;
+    }
+
+    fn writable(&self) -> std::result::Result<(), String> {
+        match &self.read_only {
+            Some(why) => Err(format!("read-only: {why}")),
+            None => Ok(()),
+        }
+    }
+
+    /// Sets a cell from what the reviewer typed; refuses text invalid for the column.
+    pub fn edit(&mut self, key: &str, input: &str) -> std::result::Result<(), String> {
+        self.writable()?;
+        let (kind, unit) = self.kind_of(key)?;
+        let parsed = value::parse(input, kind, unit.as_deref())?;
+        let after = CellState {
+            value: parsed,
+            status: CellStatus::Edited,
+        };
+        let action = if parsed.is_none() { Action::Clear } else { Action::Edit };
+        self.commit(action, vec![(key.to_string(), after)])
+    }
+
+    /// Clears a cell to blank.
+    pub fn clear(&mut self, key: &str) -> std::result::Result<(), String> {
+        self.writable()?;
+        self.kind_of(key)?;
+        let after = CellState {
+            value: None,
+            status: CellStatus::Edited,
+        };
+        self.commit(Action::Clear, vec![(key.to_string(), after)])
+    }
+
+    /// Confirms a cell as it is (a blank that is blank, an inferred value that is right).
+    pub fn confirm(&mut self, key: &str) -> std::result::Result<(), String> {
+        self.writable()?;
+        let cell = self.current.cell(key).ok_or_else(|| format!("no cell {key}"))?;
+        if matches!(cell.status, CellStatus::Invalid | CellStatus::Missing) && cell.value.is_none() {
+            return Err("nothing to confirm here: enter a value, or clear the cell if it is blank".into());
+        }
+        let after = CellState {
+            value: cell.value,
+            status: CellStatus::Confirmed,
+        };
+        self.commit(Action::Confirm, vec![(key.to_string(), after)])
+    }
+
+    /// Moves a cell's value into the blank neighbour in its row (`dir` −1 left, +1 right);
+    /// returns the key of the cell that received it.
+    pub fn shift(&mut self, key: &str, dir: i32) -> std::result::Result<String, String> {
+        self.writable()?;
+        let (table, row, col) = split_key(key).ok_or_else(|| format!("no cell {key}"))?;
+        let r = self
+            .current
+            .table(table)
+            .and_then(|t| t.rows.iter().find(|r| r.key == row))
+            .ok_or_else(|| format!("no cell {key}"))?;
+        let i = r.cells.iter().position(|c| c.column == col).ok_or_else(|| format!("no cell {key}"))?;
+        let j = i as i64 + dir as i64;
+        if j < 0 || j as usize >= r.cells.len() {
+            return Err("no cell on that side in this row".into());
+        }
+        let (from, to) = (&r.cells[i], &r.cells[j as usize]);
+        if from.value.is_none() {
+            return Err("this cell has no value to move".into());
+        }
+        if to.value.is_some() {
+            return Err("the neighbouring cell is not blank".into());
+        }
+        let to_key = format!("{table}.{row}.{}", to.column);
+        let moved = from.value;
+        self.commit(
+            Action::Shift,
+            vec![
+                (key.to_string(), CellState { value: None, status: CellStatus::Edited }),
+                (to_key.clone(), CellState { value: moved, status: CellStatus::Edited }),
+            ],
+        )?;
+        Ok(to_key)
+    }
+
+    /// Undoes the last step; false when there is none.
+    pub fn undo(&mut self) -> bool {
+        if self.read_only.is_some() {
+            return false;
+        }
+        let Some(step) = self.history.undo().cloned() else {
+            return false;
+        };
+        step.apply(&mut self.current, false);
+        let logged = step.reversed(self.take_step(), Action::Undo);
+        self.after_change(&logged);
+        true
+    }
+
+    /// Redoes the last undone step; false when there is none.
+    pub fn redo(&mut self) -> bool {
+        if self.read_only.is_some() {
+            return false;
+        }
+        let Some(step) = self.history.redo().cloned() else {
+            return false;
+        };
+        step.apply(&mut self.current, true);
+        let mut logged = step.clone();
+        logged.id = self.take_step();
+        logged.action = Action::Redo;
+        self.after_change(&logged);
+        true
+    }
+
+    /// Approves the report; with open errors a reason is required.
+    pub fn approve(&mut self, reason: Option<String>) -> std::result::Result<(), String> {
+        self.writable()?;
+        let reason = reason.filter(|r| !r.trim().is_empty());
+        if self.current.errors() > 0 && reason.is_none() {
+            return Err(format!(
+                "{} errors are still open: give a reason to approve anyway",
+                self.current.errors()
+            ));
+        }
+        self.set_status(ReviewStatus::Approved, reason);
+        Ok(())
+    }
+
+    /// Rejects the report as unusable; a reason is required.
+    pub fn reject(&mut self, reason: String) -> std::result::Result<(), String> {
+        self.writable()?;
+        if reason.trim().is_empty() {
+            return Err("give a reason for rejecting the report".into());
+        }
+        self.set_status(ReviewStatus::Rejected, Some(reason));
+        Ok(())
+    }
+
+    fn set_status(&mut self, status: ReviewStatus, reason: Option<String>) {
+        self.state.status = status;
+        self.state.reason = reason;
+        self.state.reviewer = self.reviewer.clone();
+        self.state.updated = now();
+    }
+
+    fn kind_of(&self, key: &str) -> std::result::Result<(crate::template::ValueKind, Option<String>), String> {
+        let (table, _, col) = split_key(key).ok_or_else(|| format!("no cell {key}"))?;
+        let c = self
+            .template
+            .table(table)
+            .and_then(|t| t.column(col))
+            .ok_or_else(|| format!("no cell {key}"))?;
+        if self.current.cell(key).is_none() {
+            return Err(format!("no cell {key}"));
+        }
+        Ok((c.kind, c.unit.clone()))
+    }
+
+    fn take_step(&mut self) -> u64 {
+        let id = self.next_step;
+        self.next_step += 1;
+        id
+    }
+
+    fn commit(&mut self, action: Action, targets: Vec<(String, CellState)>) -> std::result::Result<(), String> {
+        let mut changes = Vec::new();
+        for (key, after) in targets {
+            let cell = self.current.cell(&key).ok_or_else(|| format!("no cell {key}"))?;
+            let before = CellState {
+                value: cell.value,
+                status: cell.status,
+            };
+            changes.push(CellChange { key, before, after });
+        }
+        let step = Step {
+            id: self.take_step(),
+            action,
+            changes,
+        };
+        step.apply(&mut self.current, true);
+        self.history.push(step.clone());
+        self.after_change(&step);
+        Ok(())
+    }
+
+    /// Logs a step, re-runs the checker, and reopens an approved review that changed.
+    fn after_change(&mut self, step: &Step) {
+        let at = now();
+        for ch in &step.changes {
+            self.log.push(EditRecord {
+                seq: self.log.last().map_or(1, |r| r.seq + 1),
+                at: at.clone(),
+                reviewer: self.reviewer.clone(),
+                cell: ch.key.clone(),
+                old: ch.before.value,
+                new: ch.after.value,
+                action: step.action,
+                old_status: ch.before.status,
+                new_status: ch.after.status,
+                step: step.id,
+            });
+        }
+        check::run(&mut self.current, self.template);
+        if self.state.status != ReviewStatus::InProgress {
+            self.set_status(ReviewStatus::InProgress, None);
+        }
+        self.state.updated = at;
+    }
+
+    /// The sidecar as it would be written now.
+    pub fn to_sidecar(&self) -> Sidecar {
+        let mut report = self.current.clone();
+        report.schema = REVIEW_SCHEMA.to_string();
+        Sidecar {
+            diff: sidecar::values_diff(&self.extracted, &self.current),
+            report,
+            review: self.state.clone(),
+            edits: self.log.clone(),
+        }
+    }
+
+    /// Writes the sidecar atomically. Never writes over a sidecar it could not read.
+    pub fn save(&self) -> Result<()> {
+        if let Some(why) = &self.read_only {
+            return Err(Error::Other {
+                path: self.sidecar_path.clone(),
+                message: format!("not saved: {why}"),
+            });
+        }
+        let json = serde_json::to_vec_pretty(&self.to_sidecar()).map_err(|e| Error::Other {
+            path: self.sidecar_path.clone(),
+            message: e.to_string(),
+        })?;
+        files::write_atomic(&self.sidecar_path, &json)
+    }
+
+    /// Whether anything has been reviewed (edits or a decision).
+    pub fn has_review(&self) -> bool {
+        !self.log.is_empty() || self.state.status != ReviewStatus::InProgress
+    }
+}
+
+fn stale_finding(path: &Path) -> Finding {
+    Finding {
+        rule: "stale-review".into(),
+        severity: Severity::Error,
+        cells: vec![],
+        message: format!(
+            "{}: the source text changed after it was reviewed; review it again",
+            path.display()
+        ),
+        span: None,
+    }
+}
+
+/// `table.row.column` split in three.
+pub fn split_key(key: &str) -> Option<(&str, &str, &str)> {
+    let mut it = key.splitn(3, '.');
+    Some((it.next()?, it.next()?, it.next()?))
+}
+
+/// The report `check` and `export` judge: the reviewed values where a sidecar exists.
+/// A sidecar that cannot be read is an error naming it; a stale one adds a `stale-review` error.
+pub fn reviewed_report(source: &Path, out_dir: Option<&Path>) -> Result<(Report, Option<ReviewState>)> {
+    let extracted = extract::extract_file(source)?;
+    let path = sidecar_path(source, out_dir);
+    match sidecar::load(&path)? {
+        None => Ok((extracted, None)),
+        Some(side) if side.report.source.sha256 == extracted.source.sha256 => {
+            let doc_template = template::by_key(&extracted.template).expect("known template");
+            let mut reviewed = side.report;
+            reviewed.schema = extracted.schema.clone();
+            reviewed.findings = extracted
+                .findings
+                .iter()
+                .filter(|f| extract::EXTRACT_RULES.contains(&f.rule.as_str()))
+                .cloned()
+                .collect();
+            check::run(&mut reviewed, doc_template);
+            Ok((reviewed, Some(side.review)))
+        }
+        Some(side) => {
+            let mut report = extracted;
+            report.findings.push(stale_finding(&path));
+            Ok((report, Some(side.review)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(dir: &Path) -> ReviewDoc {
+        let src = dir.join("r.txt");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),
+            &src,
+        )
+        .unwrap();
+        ReviewDoc::open(&src, "tester", None).unwrap()
+    }
+
+    const CELL: &str = "requests.total_processed.natural_person";
+
+    #[test]
+    fn edit_breaks_an_identity_and_undo_restores() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        assert_eq!(d.current.errors(), 0);
+        d.edit(CELL, "23").unwrap();
+        assert!(d.current.findings.iter().any(|f| f.rule == "H2" && f.cells.contains(&CELL.to_string())));
+        assert!(d.undo());
+        assert_eq!(d.current.cell(CELL).unwrap().value, Some(22.0));
+        assert_eq!(d.current.errors(), 0);
+        assert!(d.redo());
+        assert_eq!(d.current.cell(CELL).unwrap().value, Some(23.0));
+        let actions: Vec<_> = d.log.iter().map(|r| r.action.as_str()).collect();
+        assert_eq!(actions, ["edit", "undo", "redo"]);
+    }
+
+    #[test]
+    fn invalid_input_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        let before = d.current.clone();
+        assert!(d.edit(CELL, "-4").unwrap_err().contains("negative"));
+        assert!(d.edit(CELL, "1.5").is_err());
+        assert_eq!(d.current, before);
+        assert!(d.log.is_empty());
+    }
+
+    #[test]
+    fn save_and_reopen_keeps_values_and_undo() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        d.edit(CELL, "30").unwrap();
+        d.save().unwrap();
+        let mut again = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
+        assert_eq!(again.current.cell(CELL).unwrap().value, Some(30.0));
+        assert!(again.undo(), "undo reaches across reopening");
+        assert_eq!(again.current.cell(CELL).unwrap().value, Some(22.0));
+        let side = again.to_sidecar();
+        assert!(side.diff.is_empty() || !side.diff.contains("+requests"));
+    }
+
+    #[test]
+    fn diff_names_changed_cells_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        d.edit(CELL, "30").unwrap();
+        let diff = d.to_sidecar().diff;
+        assert!(diff.contains(&format!("-{CELL} = 22")), "{diff}");
+        assert!(diff.contains(&format!("+{CELL} = 30")), "{diff}");
+        assert_eq!(diff.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).count(), 1);
+    }
+
+    #[test]
+    fn shift_moves_into_blank_neighbour_and_refuses_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        assert!(d.shift(CELL, 1).unwrap_err().contains("not blank"));
+        d.clear("requests.total_processed.commercial").unwrap();
+        let to = d.shift(CELL, 1).unwrap();
+        assert_eq!(to, "requests.total_processed.commercial");
+        assert_eq!(d.current.cell(&to).unwrap().value, Some(22.0));
+        assert_eq!(d.current.cell(CELL).unwrap().value, None);
+        assert!(d.undo());
+        assert_eq!(d.current.cell(CELL).unwrap().value, Some(22.0));
+    }
+
+    #[test]
+    fn approve_with_errors_needs_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        d.edit(CELL, "23").unwrap();
+        assert!(d.approve(None).is_err());
+        d.approve(Some("table misprinted in the original".into())).unwrap();
+        assert_eq!(d.state.status, ReviewStatus::Approved);
+        assert!(d.reject(" ".into()).is_err());
+    }
+
+    #[test]
+    fn unreadable_sidecar_opens_read_only_and_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc(dir.path());
+        std::fs::write(&d.sidecar_path, b"{broken").unwrap();
+        let mut again = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
+        assert!(again.read_only.is_some());
+        assert!(again.edit(CELL, "1").is_err());
+        assert!(again.save().is_err());
+        assert_eq!(std::fs::read(&d.sidecar_path).unwrap(), b"{broken");
+    }
+}

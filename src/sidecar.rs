@@ -1,0 +1,216 @@
+//! The review sidecar `<stem>.reviewed.json`: reviewed values, review state, edit log, diff.
+//!
+//! Schema `tablereview.review/1` (docs/formats.md). Written atomically after every edit;
+//! a sidecar that cannot be parsed is never overwritten.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::history::{Action, CellChange, CellState, History, Step};
+use crate::model::{format_value, CellStatus, Report};
+
+/// Schema identifier of review sidecars.
+pub const REVIEW_SCHEMA: &str = "tablereview.review/1";
+/// File suffix of review sidecars.
+pub const SIDECAR_SUFFIX: &str = "reviewed.json";
+
+/// Where a report's review stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    InProgress,
+    Approved,
+    Rejected,
+}
+
+impl ReviewStatus {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::InProgress => "in_progress",
+            ReviewStatus::Approved => "approved",
+            ReviewStatus::Rejected => "rejected",
+        }
+    }
+}
+
+/// The review's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewState {
+    pub status: ReviewStatus,
+    pub reason: Option<String>,
+    pub reviewer: String,
+    pub updated: String,
+}
+
+/// One line of the edit log: one cell changed by one step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditRecord {
+    pub seq: u64,
+    pub at: String,
+    pub reviewer: String,
+    pub cell: String,
+    #[serde(with = "crate::model::number_opt")]
+    pub old: Option<f64>,
+    #[serde(with = "crate::model::number_opt")]
+    pub new: Option<f64>,
+    pub action: Action,
+    pub old_status: CellStatus,
+    pub new_status: CellStatus,
+    /// Records with the same step were one keystroke (a shift moves two cells) and undo together.
+    pub step: u64,
+}
+
+/// The sidecar file: the report shape with reviewed values, plus the review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sidecar {
+    #[serde(flatten)]
+    pub report: Report,
+    pub review: ReviewState,
+    pub edits: Vec<EditRecord>,
+    pub diff: String,
+}
+
+/// Reads a sidecar; `Ok(None)` when there is none.
+pub fn load(path: &Path) -> Result<Option<Sidecar>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.into(),
+                source,
+            })
+        }
+    };
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::Sidecar {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
+    let schema = value.get("schema").and_then(|s| s.as_str()).unwrap_or("");
+    if schema != REVIEW_SCHEMA {
+        let message = if schema.starts_with("tablereview.review/") {
+            format!("schema {schema} is newer than this tablereview understands ({REVIEW_SCHEMA}); upgrade tablereview")
+        } else {
+            format!("not a review sidecar (schema {schema:?})")
+        };
+        return Err(Error::Sidecar {
+            path: path.into(),
+            message,
+        });
+    }
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| Error::Sidecar {
+            path: path.into(),
+            message: e.to_string(),
+        })
+}
+
+/// Rebuilds the undo and redo stacks from an edit log, so undo works across reopening.
+pub fn history_from_log(log: &[EditRecord]) -> (History, u64) {
+    let mut history = History::default();
+    let mut last_step = 0;
+    let mut i = 0;
+    while i < log.len() {
+        let step_id = log[i].step;
+        let mut j = i;
+        while j < log.len() && log[j].step == step_id {
+            j += 1;
+        }
+        let group = &log[i..j];
+        last_step = last_step.max(step_id);
+        match group[0].action {
+            Action::Undo => {
+                history.undo();
+            }
+            Action::Redo => {
+                history.redo();
+            }
+            action => history.push(Step {
+                id: step_id,
+                action,
+                changes: group
+                    .iter()
+                    .map(|r| CellChange {
+                        key: r.cell.clone(),
+                        before: CellState {
+                            value: r.old,
+                            status: r.old_status,
+                        },
+                        after: CellState {
+                            value: r.new,
+                            status: r.new_status,
+                        },
+                    })
+                    .collect(),
+            }),
+        }
+        i = j;
+    }
+    (history, last_step)
+}
+
+/// A unified diff of the values, one line per changed cell.
+pub fn values_diff(extracted: &Report, reviewed: &Report) -> String {
+    let lines = |r: &Report| -> String {
+        r.cells()
+            .map(|(k, c)| {
+                let v = c.value.map(format_value).unwrap_or_else(|| "blank".into());
+                format!("{k} = {v}\n")
+            })
+            .collect()
+    };
+    let (a, b) = (lines(extracted), lines(reviewed));
+    similar::TextDiff::from_lines(&a, &b)
+        .unified_diff()
+        .context_radius(0)
+        .header("extracted", "reviewed")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(step: u64, action: Action, cell: &str, old: Option<f64>, new: Option<f64>) -> EditRecord {
+        EditRecord {
+            seq: step,
+            at: "2026-01-01T00:00:00Z".into(),
+            reviewer: "t".into(),
+            cell: cell.into(),
+            old,
+            new,
+            action,
+            old_status: CellStatus::Ok,
+            new_status: CellStatus::Edited,
+            step,
+        }
+    }
+
+    #[test]
+    fn log_replays_into_undo_and_redo_stacks() {
+        let log = vec![
+            record(1, Action::Edit, "a.b.c", Some(1.0), Some(2.0)),
+            record(2, Action::Edit, "a.b.c", Some(2.0), Some(3.0)),
+            record(3, Action::Undo, "a.b.c", Some(3.0), Some(2.0)),
+        ];
+        let (mut h, last) = history_from_log(&log);
+        assert_eq!(last, 3);
+        assert_eq!((h.undo_len(), h.redo_len()), (1, 1));
+        assert_eq!(h.redo().map(|s| s.id), Some(2));
+    }
+
+    #[test]
+    fn unreadable_and_newer_sidecars_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.reviewed.json");
+        std::fs::write(&p, b"{ not json").unwrap();
+        assert!(load(&p).unwrap_err().to_string().contains("cannot parse sidecar"));
+        std::fs::write(&p, br#"{"schema":"tablereview.review/9"}"#).unwrap();
+        assert!(load(&p).unwrap_err().to_string().contains("newer"));
+        assert_eq!(load(&dir.path().join("none.json")).unwrap(), None);
+    }
+}

@@ -50,6 +50,27 @@ pub enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Review reports in the terminal: source text beside the grid, step through flags, fix, approve.
+    Review {
+        /// Report files or folders (searched recursively for *.txt); several make a queue.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Name recorded in the edit log [default: $USER].
+        #[arg(long)]
+        reviewer: Option<String>,
+        /// Write sidecars into this folder instead of beside each report.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Interface language [default: from LC_ALL / LANG].
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Draw borders with ASCII characters.
+        #[arg(long)]
+        ascii: bool,
+        /// Columns the terminal gives East-Asian ambiguous characters (“ ” ① box drawing).
+        #[arg(long, value_name = "1|2", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        ambiguous_width: u8,
+    },
     /// Print a report's grid as text.
     Show {
         /// Report text file.
@@ -58,6 +79,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Labelled)]
         format: ShowFormat,
     },
+}
+
+/// Interface languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    En,
+    Zh,
 }
 
 /// How `show` prints a grid.
@@ -78,6 +106,14 @@ pub fn run(cli: Cli) -> ExitCode {
             quiet,
         } => check(&paths, json, raw, quiet),
         Command::Show { file, format } => show(&file, format),
+        Command::Review {
+            paths,
+            reviewer,
+            out_dir,
+            lang,
+            ascii,
+            ambiguous_width,
+        } => review(paths, reviewer, out_dir, lang, ascii, ambiguous_width),
     };
     match result {
         Ok(code) => code,
@@ -201,5 +237,42 @@ fn show(file: &Path, format: ShowFormat) -> anyhow::Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn review(
+    paths: Vec<PathBuf>,
+    reviewer: Option<String>,
+    out_dir: Option<PathBuf>,
+    lang: Option<LangArg>,
+    ascii: bool,
+    ambiguous_width: u8,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let (reports, problems) = files::collect_reports(&paths);
+    if let Some(p) = problems.first() {
+        anyhow::bail!("{p}");
+    }
+    if let Some(dir) = &out_dir {
+        if !dir.is_dir() {
+            anyhow::bail!("{}: --out-dir must be an existing folder", dir.display());
+        }
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!("review needs a terminal; use `check` or `extract` in scripts and pipes");
+    }
+    let lang = crate::tui::strings::Lang::detect(lang.map(|l| match l {
+        LangArg::En => "en",
+        LangArg::Zh => "zh",
+    }));
+    let options = crate::tui::Options {
+        reviewer: crate::review::reviewer_name(reviewer.as_deref()),
+        out_dir,
+        lang,
+        ascii,
+        ambiguous_wide: ambiguous_width == 2,
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    crate::tui::run(reports, options)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -34,6 +34,11 @@ pub const EXTRACT_RULES: &[&str] = &[
 
 /// Reads, decodes and extracts one report file.
 pub fn extract_file(path: &Path) -> Result<Report> {
+    extract_file_with_text(path).map(|(report, _)| report)
+}
+
+/// Reads, decodes and extracts one report file, keeping the decoded text the spans index.
+pub fn extract_file_with_text(path: &Path) -> Result<(Report, String)> {
     let bytes = std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             crate::error::Error::NotFound { path: path.into() }
@@ -46,14 +51,15 @@ pub fn extract_file(path: &Path) -> Result<Report> {
     })?;
     let decoded = decode::decode(&bytes, path)?;
     let sha = hex(&Sha256::digest(&bytes));
-    Ok(extract_text(
+    let report = extract_text(
         &decoded.text,
         Source {
             path: path.display().to_string(),
             sha256: sha,
             encoding: decoded.encoding.to_string(),
         },
-    ))
+    );
+    Ok((report, decoded.text))
 }
 
 /// Lower-case hex of a digest.
@@ -230,6 +236,9 @@ impl TableBuilder<'_> {
             };
             for (ri, col) in &slots {
                 self.set_blank(*ri, col);
+            }
+            if let Some(label) = tokens.get(hit.label) {
+                self.table.rows[hit.row].span = Some(span_of(self.line_starts, label.start, label.end));
             }
             self.place(tokens, hit, &slots);
         }

@@ -17,6 +17,7 @@ pub mod sidecar;
 pub mod summary;
 pub mod synth;
 pub mod template;
+pub mod tui;
 pub mod value;
 
 pub use error::{Error, Result};

@@ -57,6 +57,9 @@ pub struct Row {
     pub key: String,
     pub label: String,
     pub cells: Vec<Cell>,
+    /// Where the row's label stands in the source, when it was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
 }
 
 /// How a cell's value came to be.

@@ -21,6 +21,8 @@ pub struct ReviewDoc {
     pub source_path: PathBuf,
     pub sidecar_path: PathBuf,
     pub template: &'static Template,
+    /// The decoded source text the spans point into.
+    pub text: String,
     /// What the text says; never changed.
     pub extracted: Report,
     /// The reviewed grid, re-checked after every change.
@@ -60,7 +62,7 @@ pub fn sidecar_path(source: &Path, out_dir: Option<&Path>) -> PathBuf {
 impl ReviewDoc {
     /// Extracts `source` and applies its sidecar, if any.
     pub fn open(source: &Path, reviewer: &str, out_dir: Option<&Path>) -> Result<Self> {
-        let extracted = extract::extract_file(source)?;
+        let (extracted, text) = extract::extract_file_with_text(source)?;
         let template = template::by_key(&extracted.template).expect("extractor picks a known template");
         let sidecar_path = sidecar_path(source, out_dir);
         let mut doc = ReviewDoc {
@@ -69,6 +71,7 @@ impl ReviewDoc {
             template,
             current: extracted.clone(),
             extracted,
+            text,
             history: History::default(),
             log: Vec::new(),
             state: ReviewState {

@@ -291,6 +291,7 @@ impl Template {
                         key: r.key.clone(),
                         label: r.label.clone(),
                         cells: t.row_columns(ri).map(|c| Cell::missing(&c.key)).collect(),
+                        span: None,
                     })
                     .collect(),
             })

@@ -1,0 +1,334 @@
+//! Screen geometry as pure functions of the state, shared by `view` (to draw) and `update`
+//! (to map clicks and scroll), so neither has to remember what the other computed.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use unicode_width::UnicodeWidthChar;
+
+use super::app::{flags, App, Cursor, Flag};
+use crate::model::{format_value, Cell, CellStatus, Report, Severity};
+
+/// The smallest usable terminal.
+pub const MIN_SIZE: (u16, u16) = (60, 12);
+
+/// Where each part of the screen goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub top: Rect,
+    pub source: Rect,
+    pub grid: Rect,
+    pub status: Rect,
+    pub hint: Rect,
+}
+
+/// Splits the screen: top line, source | grid, status line, hint line.
+pub fn areas(size: (u16, u16)) -> Areas {
+    let full = Rect::new(0, 0, size.0, size.1);
+    let [top, main, status, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(full);
+    let [source, grid] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(main);
+    Areas {
+        top,
+        source,
+        grid,
+        status,
+        hint,
+    }
+}
+
+/// Whether the terminal is too small to draw the screen.
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1
+}
+
+/// Width of a character on this terminal.
+pub fn char_width(c: char, ambiguous_wide: bool) -> usize {
+    if ambiguous_wide {
+        c.width_cjk().unwrap_or(0)
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
+
+/// Text with East-Asian ambiguous-width characters replaced by ASCII look-alikes, so its width
+/// is the same whatever the terminal's locale.
+pub fn width_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '“' | '”' | '„' => out.push('"'),
+            '‘' | '’' => out.push('\''),
+            '…' => out.push_str("..."),
+            '·' | '•' => out.push('.'),
+            '—' | '–' | '―' => out.push('-'),
+            '×' => out.push('x'),
+            '①'..='⑳' => out.push_str(&format!("({})", c as u32 - '①' as u32 + 1)),
+            '─' | '━' => out.push('-'),
+            '│' | '┃' => out.push('|'),
+            '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' => out.push('+'),
+            '°' => out.push('o'),
+            c if c.width().unwrap_or(0) != c.width_cjk().unwrap_or(0) => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Display width of a string on this terminal.
+pub fn str_width(s: &str, ambiguous_wide: bool) -> usize {
+    s.chars().map(|c| char_width(c, ambiguous_wide)).sum()
+}
+
+/// Wraps text into visual lines of at most `width` columns: (source line index, byte range).
+pub fn wrap(text: &str, width: usize, ambiguous_wide: bool) -> Vec<(usize, std::ops::Range<usize>)> {
+    let width = width.max(4);
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (li, line) in text.split('\n').enumerate() {
+        let mut start = 0;
+        let mut w = 0;
+        for (i, c) in line.char_indices() {
+            let cw = if c == '\t' { 4 } else { char_width(c, ambiguous_wide) };
+            if w + cw > width && i > start {
+                out.push((li, offset + start..offset + i));
+                start = i;
+                w = 0;
+            }
+            w += cw;
+        }
+        out.push((li, offset + start..offset + line.len()));
+        offset += line.len() + 1;
+    }
+    out
+}
+
+fn source_inner(app: &App) -> Rect {
+    let a = areas(app.size).source;
+    Rect::new(a.x + 1, a.y + 1, a.width.saturating_sub(2), a.height.saturating_sub(2))
+}
+
+/// The source's visual lines at the current pane width.
+pub fn source_lines(app: &App) -> Vec<(usize, std::ops::Range<usize>)> {
+    match app.doc() {
+        Some(d) => wrap(&d.text, source_inner(app).width as usize, app.options.ambiguous_wide),
+        None => Vec::new(),
+    }
+}
+
+/// How many visual lines the source has.
+pub fn source_line_count(app: &App) -> usize {
+    source_lines(app).len()
+}
+
+/// The byte range the source pane should show: a search hit, else the selected cell's value.
+pub fn focus_span(app: &App) -> Option<(usize, usize)> {
+    if let Some(hit) = app.search_hit {
+        return Some(hit);
+    }
+    let key = app.cursor_key()?;
+    let report = app.report()?;
+    // A blank cell has no text of its own: point at its row's label instead.
+    let span = report.cell(&key)?.span.or_else(|| {
+        report.tables.get(app.cursor.table)?.rows.get(app.cursor.row)?.span
+    })?;
+    Some((span.start, span.end))
+}
+
+/// The first visual line shown in the source pane.
+pub fn source_top(app: &App) -> usize {
+    if let Some(top) = app.source_scroll {
+        return top;
+    }
+    let lines = source_lines(app);
+    let height = source_inner(app).height as usize;
+    let Some((start, _)) = focus_span(app) else {
+        return 0;
+    };
+    let at = lines
+        .iter()
+        .position(|(_, r)| r.start <= start && start <= r.end)
+        .unwrap_or(0);
+    // Keep the highlighted value a third of the way down, with context above it.
+    at.saturating_sub(height / 3)
+}
+
+/// A cell as the grid shows it: the value and a one-character mark that carries its state
+/// without colour.
+pub fn cell_mark(cell: &Cell, flag: Option<&Flag>) -> char {
+    let flag = flag.copied().unwrap_or_default();
+    if flag.culprit {
+        return '#';
+    }
+    if flag.identity {
+        return '!';
+    }
+    match cell.status {
+        CellStatus::Ambiguous => '?',
+        CellStatus::Invalid | CellStatus::Missing => '!',
+        CellStatus::Inferred => '*',
+        CellStatus::Blank | CellStatus::Na => '_',
+        CellStatus::Edited => '+',
+        CellStatus::Confirmed => '=',
+        CellStatus::Ok if flag.severity == Some(Severity::Error) => '!',
+        CellStatus::Ok => ' ',
+    }
+}
+
+/// The value text of a cell in the grid.
+pub fn cell_value_text(cell: &Cell) -> String {
+    match (cell.status, cell.value) {
+        (CellStatus::Na, _) => cell.raw.clone().unwrap_or_else(|| "/".into()),
+        (CellStatus::Invalid, _) => cell.raw.clone().unwrap_or_default(),
+        (CellStatus::Missing, _) => "-".into(),
+        (_, Some(v)) => format_value(v),
+        (_, None) => String::new(),
+    }
+}
+
+/// The grid's geometry for the open table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GridGeom {
+    pub label_w: u16,
+    /// Visible table columns: (table column index, x, width).
+    pub cols: Vec<(usize, u16, u16)>,
+    /// First visible row and how many fit.
+    pub first_row: usize,
+    pub visible_rows: usize,
+    /// Screen row of the header and of the first data row.
+    pub header_y: u16,
+    pub body_y: u16,
+}
+
+/// Index of the table column that a row's cell stands in.
+pub fn column_index(report: &Report, table: usize, row: usize, cell: usize) -> Option<usize> {
+    let t = report.tables.get(table)?;
+    let c = t.rows.get(row)?.cells.get(cell)?;
+    t.columns.iter().position(|h| h.key == c.column)
+}
+
+/// Lays the open table out in `area` (the grid pane, border included).
+pub fn grid_geom(app: &App, area: Rect, short_labels: &dyn Fn(usize, usize) -> String, col_label: &dyn Fn(usize, usize) -> String) -> Option<GridGeom> {
+    let report = app.report()?;
+    let t = report.tables.get(app.cursor.table)?;
+    let inner = Rect::new(area.x + 1, area.y + 1, area.width.saturating_sub(2), area.height.saturating_sub(2));
+    let label_w = (0..t.rows.len())
+        .map(|ri| str_width(&short_labels(app.cursor.table, ri), false))
+        .max()
+        .unwrap_or(4)
+        .clamp(6, 24) as u16
+        + 1;
+    let widths: Vec<u16> = (0..t.columns.len())
+        .map(|ci| {
+            let head = str_width(&col_label(app.cursor.table, ci), false);
+            let vals = t
+                .rows
+                .iter()
+                .flat_map(|r| r.cells.iter().filter(|c| c.column == t.columns[ci].key))
+                .map(|c| cell_value_text(c).chars().count())
+                .max()
+                .unwrap_or(1);
+            (head.max(vals + 1).max(5) + 1) as u16
+        })
+        .collect();
+    let cursor_col = column_index(report, app.cursor.table, app.cursor.row, app.cursor.col).unwrap_or(0);
+    let avail = inner.width.saturating_sub(label_w);
+    let mut start = 0;
+    while start < cursor_col && widths[start..=cursor_col].iter().map(|w| *w as u32).sum::<u32>() > avail as u32 {
+        start += 1;
+    }
+    let mut cols = Vec::new();
+    let mut x = inner.x + label_w;
+    for (ci, w) in widths.iter().enumerate().skip(start) {
+        if x + w > inner.x + inner.width {
+            break;
+        }
+        cols.push((ci, x, *w));
+        x += w;
+    }
+    let header_y = inner.y + 1;
+    let body_y = inner.y + 2;
+    let visible_rows = inner.height.saturating_sub(2) as usize;
+    let first_row = if visible_rows == 0 || app.cursor.row < visible_rows {
+        0
+    } else {
+        app.cursor.row + 1 - visible_rows
+    };
+    Some(GridGeom {
+        label_w,
+        cols,
+        first_row,
+        visible_rows,
+        header_y,
+        body_y,
+    })
+}
+
+/// The cell under a click in the grid pane, if any.
+pub fn grid_hit(app: &App, area: Rect, x: u16, y: u16) -> Option<Cursor> {
+    let labels = |t: usize, r: usize| short_label(app, t, r);
+    let heads = |t: usize, c: usize| column_label(app, t, c);
+    let g = grid_geom(app, area, &labels, &heads)?;
+    if y < g.body_y {
+        return None;
+    }
+    let row = g.first_row + (y - g.body_y) as usize;
+    let report = app.report()?;
+    let t = report.tables.get(app.cursor.table)?;
+    let r = t.rows.get(row)?;
+    let &(ci, _, _) = g.cols.iter().find(|(_, cx, w)| x >= *cx && x < cx + w)?;
+    let cell = r.cells.iter().position(|c| c.column == t.columns[ci].key)?;
+    Some(Cursor {
+        table: app.cursor.table,
+        row,
+        col: cell,
+    })
+}
+
+/// The short label of a row, from the template.
+pub fn short_label(app: &App, table: usize, row: usize) -> String {
+    app.doc()
+        .and_then(|d| d.template.tables.get(table))
+        .and_then(|t| t.rows.get(row))
+        .map(|r| width_safe(&r.short))
+        .unwrap_or_default()
+}
+
+/// The short label of a column, from the template.
+pub fn column_label(app: &App, table: usize, col: usize) -> String {
+    app.doc()
+        .and_then(|d| d.template.tables.get(table))
+        .and_then(|t| t.columns.get(col))
+        .map(|c| width_safe(&c.short))
+        .unwrap_or_default()
+}
+
+/// Flags of the open report.
+pub fn report_flags(app: &App) -> std::collections::HashMap<String, Flag> {
+    app.report().map(flags).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_counts_chinese_as_two_columns() {
+        let lines = wrap("一二三四五六\nab", 6, false);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], (0, 0..9));
+        assert_eq!(lines[2], (1, 19..21));
+    }
+
+    #[test]
+    fn ambiguous_characters_become_ascii() {
+        assert_eq!(width_safe("3.危及“三安全一稳定”①"), "3.危及\"三安全一稳定\"(1)");
+        for c in "“”…·①─│".chars() {
+            let safe = width_safe(&c.to_string());
+            assert_eq!(str_width(&safe, false), str_width(&safe, true), "{c}");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Messages: everything that can change the review screen's state.
+
+/// A direction of movement in the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Up,
+    Down,
+    Left,
+    Right,
+}
+
+/// One thing that happened: a key's meaning, a mouse click, a resize, an effect's result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Move(Dir),
+    PageUp,
+    PageDown,
+    RowStart,
+    RowEnd,
+    /// `g`: the first half of `gg`.
+    G,
+    Bottom,
+    NextTable,
+    PrevTable,
+    ToggleFocus,
+    NextFlag,
+    PrevFlag,
+    StartEdit,
+    /// A digit, sign or point typed on a cell: starts an edit that replaces the value.
+    TypeStart(char),
+    Clear,
+    Confirm,
+    ShiftLeft,
+    ShiftRight,
+    Undo,
+    Redo,
+    Approve,
+    Reject,
+    NextReport,
+    PrevReport,
+    NextErrorReport,
+    PrevErrorReport,
+    ToggleQueue,
+    Search,
+    SaveNow,
+    Help,
+    Quit,
+    /// Scroll the source pane by lines.
+    ScrollSource(i32),
+    /// A click at terminal column, row.
+    Click(u16, u16),
+    Resize(u16, u16),
+    /// Keys inside a line editor (value, reason, search).
+    Editor(EditorKey),
+    /// Queue list: sort by the next column.
+    SortQueue,
+    /// Close whatever overlay is open.
+    Close,
+    /// Result of saving the current report's sidecar.
+    Saved(Result<(), String>),
+}
+
+/// Readline-style editing keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditorKey {
+    Insert(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    KillToStart,
+    KillToEnd,
+    DeleteWord,
+    Submit,
+    Cancel,
+}

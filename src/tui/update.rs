@@ -1,0 +1,554 @@
+//! `update`: the only code that changes the review screen's state.
+//!
+//! It returns effects (saving a sidecar) for the runtime to carry out; their results come
+//! back as messages. Opening a report (reading and extracting its file) is done here, on
+//! demand, so a queue of any length starts without reading every report first.
+
+use super::app::{cell_key_at, flags, reading_order, App, Cursor, Focus, LineEditor, Mode, Notice, PromptKind, SortKey, Summary};
+use super::layout;
+use super::msg::{Dir, EditorKey, Msg};
+use crate::review::ReviewDoc;
+
+/// Work for the runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Write the sidecar of queue entry `n`.
+    Save(usize),
+}
+
+const PAGE: usize = 10;
+
+/// Applies a message to the state.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let was_g = std::mem::take(&mut app.pending_g);
+    if msg != Msg::Quit {
+        app.quit_armed = false;
+    }
+    if !matches!(msg, Msg::Saved(_) | Msg::Resize(..)) {
+        app.notice = None;
+    }
+    if app.doc().is_none() && app.queue.get(app.current).is_some_and(|e| e.failed.is_none()) {
+        open(app, app.current);
+    }
+    match (&app.mode, msg) {
+        (_, Msg::Quit) => {
+            // Edits whose save failed live only in memory: quitting needs a second word.
+            if app.save_failed && !app.quit_armed {
+                app.quit_armed = true;
+                app.notice = Some(Notice {
+                    text: app.options.lang.strings().unsaved_quit.into(),
+                    error: true,
+                });
+            } else {
+                app.quit = true;
+            }
+            vec![]
+        }
+        (_, Msg::Resize(w, h)) => {
+            app.size = (w, h);
+            vec![]
+        }
+        (_, Msg::Saved(result)) => {
+            match result {
+                Ok(()) => app.save_failed = false,
+                Err(e) => {
+                    app.save_failed = true;
+                    app.notice = Some(Notice {
+                        text: format!("{}: {e}", app.options.lang.strings().save_failed),
+                        error: true,
+                    })
+                }
+            }
+            vec![]
+        }
+        (Mode::Help, Msg::Close) | (Mode::Help, Msg::Help) => {
+            app.mode = Mode::Normal;
+            vec![]
+        }
+        (Mode::Help, _) => vec![],
+        (Mode::Queue { .. }, m) => queue_msg(app, m),
+        (Mode::Editing(_), Msg::Editor(key)) => edit_msg(app, key),
+        (Mode::Prompt(..), Msg::Editor(key)) => prompt_msg(app, key),
+        (Mode::Editing(_) | Mode::Prompt(..), _) => vec![],
+        (Mode::Normal, m) => normal_msg(app, m, was_g),
+    }
+}
+
+fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
+    let s = app.options.lang.strings();
+    match msg {
+        Msg::Move(dir) if app.focus == Focus::Source => {
+            let d = match dir {
+                Dir::Up => -1,
+                Dir::Down => 1,
+                _ => 0,
+            };
+            scroll_source(app, d);
+        }
+        Msg::PageUp if app.focus == Focus::Source => scroll_source(app, -(PAGE as i32)),
+        Msg::PageDown if app.focus == Focus::Source => scroll_source(app, PAGE as i32),
+        Msg::ScrollSource(n) => scroll_source(app, n),
+        Msg::Move(dir) => move_cursor(app, dir, 1),
+        Msg::PageUp => move_cursor(app, Dir::Up, PAGE),
+        Msg::PageDown => move_cursor(app, Dir::Down, PAGE),
+        Msg::RowStart => set_col(app, 0),
+        Msg::RowEnd => set_col(app, usize::MAX),
+        Msg::G if was_g => set_row(app, 0),
+        Msg::G => app.pending_g = true,
+        Msg::Bottom => set_row(app, usize::MAX),
+        Msg::NextTable | Msg::PrevTable => {
+            let n = app.report().map_or(1, |r| r.tables.len().max(1));
+            let step = if msg == Msg::NextTable { 1 } else { n - 1 };
+            app.cursor = Cursor {
+                table: (app.cursor.table + step) % n,
+                row: 0,
+                col: 0,
+            };
+            follow(app);
+        }
+        Msg::ToggleFocus => {
+            app.focus = match app.focus {
+                Focus::Grid => Focus::Source,
+                Focus::Source => Focus::Grid,
+            }
+        }
+        Msg::NextFlag => step_flag(app, true),
+        Msg::PrevFlag => step_flag(app, false),
+        Msg::StartEdit => {
+            if let Some(key) = app.cursor_key() {
+                let v = app.report().and_then(|r| r.cell(&key)).and_then(|c| c.value);
+                let text = v.map(crate::model::format_value).unwrap_or_default();
+                app.mode = Mode::Editing(LineEditor::with(&text));
+            }
+        }
+        Msg::TypeStart(c) => {
+            if app.cursor_key().is_some() {
+                app.mode = Mode::Editing(LineEditor::with(&c.to_string()));
+            }
+        }
+        Msg::Clear => return with_doc(app, |d, key| d.clear(key).map(|_| None)),
+        Msg::Confirm => {
+            let fx = with_doc(app, |d, key| d.confirm(key).map(|_| None));
+            if !fx.is_empty() {
+                step_flag(app, true);
+            }
+            return fx;
+        }
+        Msg::ShiftLeft | Msg::ShiftRight => {
+            let dir = if msg == Msg::ShiftLeft { -1 } else { 1 };
+            return with_doc(app, |d, key| d.shift(key, dir).map(Some));
+        }
+        Msg::Undo | Msg::Redo => {
+            let done = match app.doc_mut() {
+                Some(d) if msg == Msg::Undo => d.undo(),
+                Some(d) => d.redo(),
+                None => false,
+            };
+            if done {
+                refresh_summary(app);
+                return vec![Effect::Save(app.current)];
+            }
+            let read_only = app.doc().and_then(|d| d.read_only.clone());
+            let text = read_only.unwrap_or_else(|| {
+                if msg == Msg::Undo { s.nothing_to_undo } else { s.nothing_to_redo }.to_string()
+            });
+            app.notice = Some(Notice { text, error: false });
+        }
+        Msg::Approve => {
+            let errors = app.report().map_or(0, |r| r.errors());
+            if errors > 0 {
+                app.mode = Mode::Prompt(PromptKind::ApproveReason, LineEditor::default());
+            } else {
+                return decide(app, |d| d.approve(None), s.approved);
+            }
+        }
+        Msg::Reject => app.mode = Mode::Prompt(PromptKind::RejectReason, LineEditor::default()),
+        Msg::NextReport => go_report(app, app.current + 1, false),
+        Msg::PrevReport => {
+            if app.current == 0 {
+                app.notice = Some(Notice { text: s.no_more_reports.into(), error: false });
+            } else {
+                go_report(app, app.current - 1, false)
+            }
+        }
+        Msg::NextErrorReport => next_error_report(app, true),
+        Msg::PrevErrorReport => next_error_report(app, false),
+        Msg::ToggleQueue => {
+            for i in 0..app.queue.len() {
+                open(app, i);
+            }
+            let order = queue_order(app);
+            let selected = order.iter().position(|&i| i == app.current).unwrap_or(0);
+            app.mode = Mode::Queue { selected };
+        }
+        Msg::Search => app.mode = Mode::Prompt(PromptKind::Search, LineEditor::default()),
+        Msg::SaveNow => {
+            app.notice = Some(Notice { text: s.saved.into(), error: false });
+            return vec![Effect::Save(app.current)];
+        }
+        Msg::Help => app.mode = Mode::Help,
+        Msg::Click(x, y) => click(app, x, y),
+        _ => {}
+    }
+    vec![]
+}
+
+/// Runs a change on the open report at the cursor; on success re-summarises and saves.
+/// The change may name a cell the cursor should follow (a shift).
+fn with_doc(app: &mut App, f: impl FnOnce(&mut ReviewDoc, &str) -> Result<Option<String>, String>) -> Vec<Effect> {
+    let Some(key) = app.cursor_key() else {
+        return vec![];
+    };
+    let Some(doc) = app.doc_mut() else {
+        return vec![];
+    };
+    match f(doc, &key) {
+        Ok(follow_key) => {
+            if let Some(k) = follow_key {
+                if let Some(c) = app.report().and_then(|r| find_cursor(r, &k)) {
+                    app.cursor = c;
+                }
+            }
+            refresh_summary(app);
+            vec![Effect::Save(app.current)]
+        }
+        Err(text) => {
+            app.notice = Some(Notice { text, error: true });
+            vec![]
+        }
+    }
+}
+
+fn decide(app: &mut App, f: impl FnOnce(&mut ReviewDoc) -> Result<(), String>, done: &str) -> Vec<Effect> {
+    let Some(doc) = app.doc_mut() else {
+        return vec![];
+    };
+    match f(doc) {
+        Ok(()) => {
+            app.notice = Some(Notice { text: done.into(), error: false });
+            refresh_summary(app);
+            vec![Effect::Save(app.current)]
+        }
+        Err(text) => {
+            app.notice = Some(Notice { text, error: true });
+            vec![]
+        }
+    }
+}
+
+fn edit_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {
+    let Mode::Editing(editor) = &mut app.mode else {
+        return vec![];
+    };
+    match key {
+        EditorKey::Cancel => {
+            app.mode = Mode::Normal;
+            vec![]
+        }
+        EditorKey::Submit => {
+            let text = editor.text.clone();
+            let fx = with_doc(app, |d, k| d.edit(k, &text).map(|_| None));
+            if !fx.is_empty() {
+                app.mode = Mode::Normal;
+            }
+            fx
+        }
+        other => {
+            editor.apply(&other);
+            vec![]
+        }
+    }
+}
+
+fn prompt_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {
+    let s = app.options.lang.strings();
+    let Mode::Prompt(kind, editor) = &mut app.mode else {
+        return vec![];
+    };
+    let kind = *kind;
+    match key {
+        EditorKey::Cancel => {
+            app.mode = Mode::Normal;
+            vec![]
+        }
+        EditorKey::Submit => {
+            let text = editor.text.clone();
+            app.mode = Mode::Normal;
+            match kind {
+                PromptKind::ApproveReason => decide(app, |d| d.approve(Some(text)), s.approved),
+                PromptKind::RejectReason => decide(app, |d| d.reject(text), s.rejected),
+                PromptKind::Search => {
+                    search(app, &text);
+                    vec![]
+                }
+            }
+        }
+        other => {
+            editor.apply(&other);
+            vec![]
+        }
+    }
+}
+
+fn queue_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Mode::Queue { selected } = app.mode else {
+        return vec![];
+    };
+    let n = app.queue.len();
+    match msg {
+        Msg::Close | Msg::ToggleQueue => app.mode = Mode::Normal,
+        Msg::Move(Dir::Up) => app.mode = Mode::Queue { selected: selected.saturating_sub(1) },
+        Msg::Move(Dir::Down) => app.mode = Mode::Queue { selected: (selected + 1).min(n.saturating_sub(1)) },
+        Msg::PageUp => app.mode = Mode::Queue { selected: selected.saturating_sub(PAGE) },
+        Msg::PageDown => app.mode = Mode::Queue { selected: (selected + PAGE).min(n.saturating_sub(1)) },
+        Msg::SortQueue => {
+            app.sort = match app.sort {
+                SortKey::File => SortKey::Errors,
+                SortKey::Errors => SortKey::Status,
+                SortKey::Status => SortKey::File,
+            };
+            app.mode = Mode::Queue { selected: 0 };
+        }
+        Msg::StartEdit => {
+            let order = queue_order(app);
+            app.mode = Mode::Normal;
+            if let Some(&i) = order.get(selected) {
+                go_report(app, i, false);
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Queue indices in the list's display order.
+pub fn queue_order(app: &App) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..app.queue.len()).collect();
+    let summary = |i: usize| app.queue[i].summary.clone().unwrap_or_default();
+    match app.sort {
+        SortKey::File => {}
+        SortKey::Errors => order.sort_by_key(|&i| (std::cmp::Reverse(summary(i).errors), i)),
+        SortKey::Status => order.sort_by_key(|&i| (summary(i).status.map(|s| s.as_str()), i)),
+    }
+    order
+}
+
+/// Opens queue entry `i` if it is not open yet.
+pub fn open(app: &mut App, i: usize) {
+    let Some(entry) = app.queue.get_mut(i) else {
+        return;
+    };
+    if entry.doc.is_some() || entry.failed.is_some() {
+        return;
+    }
+    match ReviewDoc::open(&entry.path, &app.options.reviewer, app.options.out_dir.as_deref()) {
+        Ok(doc) => {
+            entry.summary = Some(summarize(&doc));
+            entry.doc = Some(doc);
+        }
+        Err(e) => entry.failed = Some(e.to_string()),
+    }
+}
+
+fn summarize(doc: &ReviewDoc) -> Summary {
+    Summary {
+        organization: doc.current.report.organization.clone(),
+        year: doc.current.report.year,
+        status: Some(doc.state.status),
+        reviewed: doc.has_review(),
+        errors: doc.current.errors(),
+        warnings: doc.current.warnings(),
+    }
+}
+
+fn refresh_summary(app: &mut App) {
+    let i = app.current;
+    if let Some(entry) = app.queue.get_mut(i) {
+        if let Some(doc) = &entry.doc {
+            entry.summary = Some(summarize(doc));
+        }
+    }
+}
+
+fn go_report(app: &mut App, i: usize, quiet: bool) {
+    if i >= app.queue.len() {
+        if !quiet {
+            app.notice = Some(Notice {
+                text: app.options.lang.strings().no_more_reports.into(),
+                error: false,
+            });
+        }
+        return;
+    }
+    app.current = i;
+    open(app, i);
+    app.source_scroll = None;
+    app.search_hit = None;
+    app.cursor = first_flag(app).unwrap_or_default();
+    if let Some(e) = app.queue[i].failed.clone() {
+        app.notice = Some(Notice {
+            text: format!("{} {e}", app.options.lang.strings().load_failed),
+            error: true,
+        });
+    }
+}
+
+fn next_error_report(app: &mut App, forward: bool) {
+    let n = app.queue.len();
+    let mut i = app.current;
+    for _ in 1..n {
+        i = if forward { (i + 1) % n } else { (i + n - 1) % n };
+        open(app, i);
+        if app.queue[i].summary.as_ref().is_some_and(|s| s.errors > 0) {
+            go_report(app, i, true);
+            return;
+        }
+    }
+    app.notice = Some(Notice {
+        text: app.options.lang.strings().no_error_reports.into(),
+        error: false,
+    });
+}
+
+/// The report's first flagged cell in reading order.
+pub fn first_flag(app: &App) -> Option<Cursor> {
+    let report = app.report()?;
+    let f = flags(report);
+    reading_order(report)
+        .into_iter()
+        .find(|c| cell_key_at(report, *c).is_some_and(|k| f.contains_key(&k)))
+}
+
+fn step_flag(app: &mut App, forward: bool) {
+    let Some(report) = app.report() else {
+        return;
+    };
+    let f = flags(report);
+    let order = reading_order(report);
+    let flagged: Vec<Cursor> = order
+        .into_iter()
+        .filter(|c| cell_key_at(report, *c).is_some_and(|k| f.contains_key(&k)))
+        .collect();
+    if flagged.is_empty() {
+        app.notice = Some(Notice {
+            text: app.options.lang.strings().no_flags.into(),
+            error: false,
+        });
+        return;
+    }
+    let pos = |c: &Cursor| (c.table, c.row, c.col);
+    let here = pos(&app.cursor);
+    let next = if forward {
+        flagged.iter().find(|c| pos(c) > here).or(flagged.first())
+    } else {
+        flagged.iter().rev().find(|c| pos(c) < here).or(flagged.last())
+    };
+    if let Some(c) = next {
+        app.cursor = *c;
+        follow(app);
+    }
+}
+
+fn find_cursor(report: &crate::model::Report, key: &str) -> Option<Cursor> {
+    reading_order(report)
+        .into_iter()
+        .find(|c| cell_key_at(report, *c).as_deref() == Some(key))
+}
+
+fn row_len(app: &App, table: usize, row: usize) -> usize {
+    app.report()
+        .and_then(|r| r.tables.get(table))
+        .and_then(|t| t.rows.get(row))
+        .map_or(0, |r| r.cells.len())
+}
+
+fn table_rows(app: &App) -> usize {
+    app.report()
+        .and_then(|r| r.tables.get(app.cursor.table))
+        .map_or(0, |t| t.rows.len())
+}
+
+fn move_cursor(app: &mut App, dir: Dir, by: usize) {
+    let rows = table_rows(app);
+    if rows == 0 {
+        return;
+    }
+    match dir {
+        Dir::Up => set_row(app, app.cursor.row.saturating_sub(by)),
+        Dir::Down => set_row(app, (app.cursor.row + by).min(rows - 1)),
+        Dir::Left => set_col(app, app.cursor.col.saturating_sub(1)),
+        Dir::Right => set_col(app, app.cursor.col + 1),
+    }
+}
+
+fn set_row(app: &mut App, row: usize) {
+    let rows = table_rows(app);
+    if rows == 0 {
+        return;
+    }
+    app.cursor.row = row.min(rows - 1);
+    let len = row_len(app, app.cursor.table, app.cursor.row);
+    app.cursor.col = app.cursor.col.min(len.saturating_sub(1));
+    follow(app);
+}
+
+fn set_col(app: &mut App, col: usize) {
+    let len = row_len(app, app.cursor.table, app.cursor.row);
+    app.cursor.col = col.min(len.saturating_sub(1));
+    follow(app);
+}
+
+/// The source pane follows the selection again.
+fn follow(app: &mut App) {
+    app.source_scroll = None;
+    app.search_hit = None;
+}
+
+fn scroll_source(app: &mut App, by: i32) {
+    let top = app.source_scroll.unwrap_or_else(|| layout::source_top(app));
+    let max = layout::source_line_count(app).saturating_sub(1);
+    let next = (top as i64 + by as i64).clamp(0, max as i64) as usize;
+    app.source_scroll = Some(next);
+}
+
+fn search(app: &mut App, text: &str) {
+    let needle = if text.is_empty() { app.last_search.clone() } else { text.to_string() };
+    if needle.is_empty() {
+        return;
+    }
+    app.last_search = needle.clone();
+    let Some(doc) = app.doc() else {
+        return;
+    };
+    let text = &doc.text;
+    let from = app.search_hit.map_or(0, |(s, _)| s + 1).min(text.len());
+    let from = (from..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+    let hit = text[from..].find(&needle).map(|p| p + from).or_else(|| text.find(&needle));
+    match hit {
+        Some(start) => {
+            app.search_hit = Some((start, start + needle.len()));
+            app.source_scroll = None;
+            app.focus = Focus::Source;
+        }
+        None => {
+            app.notice = Some(Notice {
+                text: format!("{}: {needle}", app.options.lang.strings().not_found),
+                error: false,
+            })
+        }
+    }
+}
+
+fn click(app: &mut App, x: u16, y: u16) {
+    let areas = layout::areas(app.size);
+    let inside = |r: ratatui::layout::Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
+    if inside(areas.source) {
+        app.focus = Focus::Source;
+        return;
+    }
+    if let Some(c) = layout::grid_hit(app, areas.grid, x, y) {
+        app.cursor = c;
+        app.focus = Focus::Grid;
+        follow(app);
+    }
+}

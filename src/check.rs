@@ -21,7 +21,11 @@ pub fn run(report: &mut Report, template: &Template) {
             // Cells a reviewer has filled in since are no longer missing.
             let still_missing: Vec<String> = all_keys(report, &table.id)
                 .into_iter()
-                .filter(|k| report.cell(k).is_some_and(|c| c.status == CellStatus::Missing))
+                .filter(|k| {
+                    report
+                        .cell(k)
+                        .is_some_and(|c| c.status == CellStatus::Missing)
+                })
                 .collect();
             if still_missing.is_empty() {
                 continue;
@@ -137,7 +141,7 @@ fn all_keys(report: &Report, table: &str) -> Vec<String> {
 
 /// A cell's human name: row short label and column label.
 pub fn cell_name(spec: &TableSpec, ri: usize, column: &str) -> String {
-    let col = spec.column(column).map_or(column, |c| c.short.as_str());
+    let col = spec.column(column).map_or(column, |c| c.label.as_str());
     format!("{} {col}", spec.rows[ri].short)
 }
 

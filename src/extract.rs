@@ -238,7 +238,8 @@ impl TableBuilder<'_> {
                 self.set_blank(*ri, col);
             }
             if let Some(label) = tokens.get(hit.label) {
-                self.table.rows[hit.row].span = Some(span_of(self.line_starts, label.start, label.end));
+                self.table.rows[hit.row].span =
+                    Some(span_of(self.line_starts, label.start, label.end));
             }
             self.place(tokens, hit, &slots);
         }

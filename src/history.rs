@@ -175,11 +175,19 @@ mod tests {
             ],
         };
         step.apply(&mut r, true);
-        assert_eq!(r.cell("requests.granted.commercial").unwrap().value, Some(5.0));
+        assert_eq!(
+            r.cell("requests.granted.commercial").unwrap().value,
+            Some(5.0)
+        );
         step.apply(&mut r, false);
         let c = r.cell("requests.granted.natural_person").unwrap();
         assert_eq!((c.value, c.status), (Some(5.0), CellStatus::Ok));
-        assert_eq!(step.reversed(2, Action::Undo).reversed(3, Action::Redo).changes, step.changes);
+        assert_eq!(
+            step.reversed(2, Action::Undo)
+                .reversed(3, Action::Redo)
+                .changes,
+            step.changes
+        );
     }
 
     #[test]

@@ -11,7 +11,9 @@ use crate::extract;
 use crate::files;
 use crate::history::{Action, CellChange, CellState, History, Step};
 use crate::model::{CellStatus, Finding, Report, Severity};
-use crate::sidecar::{self, EditRecord, ReviewState, ReviewStatus, Sidecar, REVIEW_SCHEMA, SIDECAR_SUFFIX};
+use crate::sidecar::{
+    self, EditRecord, ReviewState, ReviewStatus, Sidecar, REVIEW_SCHEMA, SIDECAR_SUFFIX,
+};
 use crate::template::{self, Template};
 use crate::value;
 
@@ -63,7 +65,8 @@ impl ReviewDoc {
     /// Extracts `source` and applies its sidecar, if any.
     pub fn open(source: &Path, reviewer: &str, out_dir: Option<&Path>) -> Result<Self> {
         let (extracted, text) = extract::extract_file_with_text(source)?;
-        let template = template::by_key(&extracted.template).expect("extractor picks a known template");
+        let template =
+            template::by_key(&extracted.template).expect("extractor picks a known template");
         let sidecar_path = sidecar_path(source, out_dir);
         let mut doc = ReviewDoc {
             source_path: source.to_path_buf(),
@@ -139,7 +142,11 @@ impl ReviewDoc {
             value: parsed,
             status: CellStatus::Edited,
         };
-        let action = if parsed.is_none() { Action::Clear } else { Action::Edit };
+        let action = if parsed.is_none() {
+            Action::Clear
+        } else {
+            Action::Edit
+        };
         self.commit(action, vec![(key.to_string(), after)])
     }
 
@@ -157,9 +164,15 @@ impl ReviewDoc {
     /// Confirms a cell as it is (a blank that is blank, an inferred value that is right).
     pub fn confirm(&mut self, key: &str) -> std::result::Result<(), String> {
         self.writable()?;
-        let cell = self.current.cell(key).ok_or_else(|| format!("no cell {key}"))?;
-        if matches!(cell.status, CellStatus::Invalid | CellStatus::Missing) && cell.value.is_none() {
-            return Err("nothing to confirm here: enter a value, or clear the cell if it is blank".into());
+        let cell = self
+            .current
+            .cell(key)
+            .ok_or_else(|| format!("no cell {key}"))?;
+        if matches!(cell.status, CellStatus::Invalid | CellStatus::Missing) && cell.value.is_none()
+        {
+            return Err(
+                "nothing to confirm here: enter a value, or clear the cell if it is blank".into(),
+            );
         }
         let after = CellState {
             value: cell.value,
@@ -178,7 +191,11 @@ impl ReviewDoc {
             .table(table)
             .and_then(|t| t.rows.iter().find(|r| r.key == row))
             .ok_or_else(|| format!("no cell {key}"))?;
-        let i = r.cells.iter().position(|c| c.column == col).ok_or_else(|| format!("no cell {key}"))?;
+        let i = r
+            .cells
+            .iter()
+            .position(|c| c.column == col)
+            .ok_or_else(|| format!("no cell {key}"))?;
         let j = i as i64 + dir as i64;
         if j < 0 || j as usize >= r.cells.len() {
             return Err("no cell on that side in this row".into());
@@ -195,8 +212,20 @@ impl ReviewDoc {
         self.commit(
             Action::Shift,
             vec![
-                (key.to_string(), CellState { value: None, status: CellStatus::Edited }),
-                (to_key.clone(), CellState { value: moved, status: CellStatus::Edited }),
+                (
+                    key.to_string(),
+                    CellState {
+                        value: None,
+                        status: CellStatus::Edited,
+                    },
+                ),
+                (
+                    to_key.clone(),
+                    CellState {
+                        value: moved,
+                        status: CellStatus::Edited,
+                    },
+                ),
             ],
         )?;
         Ok(to_key)
@@ -263,7 +292,10 @@ impl ReviewDoc {
         self.state.updated = now();
     }
 
-    fn kind_of(&self, key: &str) -> std::result::Result<(crate::template::ValueKind, Option<String>), String> {
+    fn kind_of(
+        &self,
+        key: &str,
+    ) -> std::result::Result<(crate::template::ValueKind, Option<String>), String> {
         let (table, _, col) = split_key(key).ok_or_else(|| format!("no cell {key}"))?;
         let c = self
             .template
@@ -282,10 +314,17 @@ impl ReviewDoc {
         id
     }
 
-    fn commit(&mut self, action: Action, targets: Vec<(String, CellState)>) -> std::result::Result<(), String> {
+    fn commit(
+        &mut self,
+        action: Action,
+        targets: Vec<(String, CellState)>,
+    ) -> std::result::Result<(), String> {
         let mut changes = Vec::new();
         for (key, after) in targets {
-            let cell = self.current.cell(&key).ok_or_else(|| format!("no cell {key}"))?;
+            let cell = self
+                .current
+                .cell(&key)
+                .ok_or_else(|| format!("no cell {key}"))?;
             let before = CellState {
                 value: cell.value,
                 status: cell.status,
@@ -381,7 +420,10 @@ pub fn split_key(key: &str) -> Option<(&str, &str, &str)> {
 
 /// The report `check` and `export` judge: the reviewed values where a sidecar exists.
 /// A sidecar that cannot be read is an error naming it; a stale one adds a `stale-review` error.
-pub fn reviewed_report(source: &Path, out_dir: Option<&Path>) -> Result<(Report, Option<ReviewState>)> {
+pub fn reviewed_report(
+    source: &Path,
+    out_dir: Option<&Path>,
+) -> Result<(Report, Option<ReviewState>)> {
     let extracted = extract::extract_file(source)?;
     let path = sidecar_path(source, out_dir);
     match sidecar::load(&path)? {
@@ -429,7 +471,11 @@ mod tests {
         let mut d = doc(dir.path());
         assert_eq!(d.current.errors(), 0);
         d.edit(CELL, "23").unwrap();
-        assert!(d.current.findings.iter().any(|f| f.rule == "H2" && f.cells.contains(&CELL.to_string())));
+        assert!(d
+            .current
+            .findings
+            .iter()
+            .any(|f| f.rule == "H2" && f.cells.contains(&CELL.to_string())));
         assert!(d.undo());
         assert_eq!(d.current.cell(CELL).unwrap().value, Some(22.0));
         assert_eq!(d.current.errors(), 0);
@@ -472,7 +518,12 @@ mod tests {
         let diff = d.to_sidecar().diff;
         assert!(diff.contains(&format!("-{CELL} = 22")), "{diff}");
         assert!(diff.contains(&format!("+{CELL} = 30")), "{diff}");
-        assert_eq!(diff.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).count(), 1);
+        assert_eq!(
+            diff.lines()
+                .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -495,7 +546,8 @@ mod tests {
         let mut d = doc(dir.path());
         d.edit(CELL, "23").unwrap();
         assert!(d.approve(None).is_err());
-        d.approve(Some("table misprinted in the original".into())).unwrap();
+        d.approve(Some("table misprinted in the original".into()))
+            .unwrap();
         assert_eq!(d.state.status, ReviewStatus::Approved);
         assert!(d.reject(" ".into()).is_err());
     }

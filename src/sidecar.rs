@@ -175,7 +175,13 @@ pub fn values_diff(extracted: &Report, reviewed: &Report) -> String {
 mod tests {
     use super::*;
 
-    fn record(step: u64, action: Action, cell: &str, old: Option<f64>, new: Option<f64>) -> EditRecord {
+    fn record(
+        step: u64,
+        action: Action,
+        cell: &str,
+        old: Option<f64>,
+        new: Option<f64>,
+    ) -> EditRecord {
         EditRecord {
             seq: step,
             at: "2026-01-01T00:00:00Z".into(),
@@ -208,7 +214,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.reviewed.json");
         std::fs::write(&p, b"{ not json").unwrap();
-        assert!(load(&p).unwrap_err().to_string().contains("cannot parse sidecar"));
+        assert!(load(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("cannot parse sidecar"));
         std::fs::write(&p, br#"{"schema":"tablereview.review/9"}"#).unwrap();
         assert!(load(&p).unwrap_err().to_string().contains("newer"));
         assert_eq!(load(&dir.path().join("none.json")).unwrap(), None);

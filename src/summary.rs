@@ -74,7 +74,8 @@ pub fn labelled_grid(report: &Report) -> String {
     out
 }
 
-/// Cuts `s` to at most `width` display columns, marking the cut with `…`.
+/// Cuts `s` to at most `width` display columns, marking the cut with `~` (never an
+/// ambiguous-width character, so alignment holds in every terminal).
 pub fn truncate(s: &str, width: usize) -> String {
     if UnicodeWidthStr::width(s) <= width {
         return s.to_string();
@@ -89,7 +90,7 @@ pub fn truncate(s: &str, width: usize) -> String {
         out.push(ch);
         w += cw;
     }
-    out.push('…');
+    out.push('~');
     out
 }
 
@@ -150,6 +151,6 @@ mod tests {
     fn truncation_respects_display_width() {
         let t = truncate("（二）部分公开（区分处理的）", 10);
         assert!(UnicodeWidthStr::width(t.as_str()) <= 10, "{t}");
-        assert!(t.ends_with('…'));
+        assert!(t.ends_with('~'));
     }
 }

@@ -68,7 +68,10 @@ impl LineEditor {
     }
 
     fn byte(&self, char_pos: usize) -> usize {
-        self.text.char_indices().nth(char_pos).map_or(self.text.len(), |(b, _)| b)
+        self.text
+            .char_indices()
+            .nth(char_pos)
+            .map_or(self.text.len(), |(b, _)| b)
     }
 
     /// Applies an editing key (not submit or cancel).
@@ -129,7 +132,9 @@ pub enum Mode {
     Editing(LineEditor),
     Prompt(PromptKind, LineEditor),
     Help,
-    Queue { selected: usize },
+    Queue {
+        selected: usize,
+    },
 }
 
 /// The selected cell: table, row and cell index within the row.
@@ -308,7 +313,12 @@ pub fn flags(report: &Report) -> HashMap<String, Flag> {
         if !(f.rule.starts_with('H') && f.severity == Severity::Error) {
             continue;
         }
-        let best = f.cells.iter().map(|k| identity_count.get(k.as_str()).copied().unwrap_or(0)).max().unwrap_or(0);
+        let best = f
+            .cells
+            .iter()
+            .map(|k| identity_count.get(k.as_str()).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
         if best >= 2 {
             for k in &f.cells {
                 if identity_count.get(k.as_str()).copied().unwrap_or(0) == best {

@@ -1,6 +1,8 @@
 //! The keymap: the one place where keys become messages, and the source of the help screen.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::app::Mode;
 use super::msg::{Dir, EditorKey, Msg};
@@ -45,39 +47,171 @@ pub struct Binding {
 pub fn bindings() -> Vec<Binding> {
     use KeyCode::*;
     vec![
-        Binding { keys: vec![code(Up), k('k')], msg: Msg::Move(Dir::Up), help: |s| s.h_move },
-        Binding { keys: vec![code(Down), k('j')], msg: Msg::Move(Dir::Down), help: |s| s.h_move },
-        Binding { keys: vec![code(Left), k('h')], msg: Msg::Move(Dir::Left), help: |s| s.h_move },
-        Binding { keys: vec![code(Right), k('l')], msg: Msg::Move(Dir::Right), help: |s| s.h_move },
-        Binding { keys: vec![code(PageUp)], msg: Msg::PageUp, help: |s| s.h_page },
-        Binding { keys: vec![code(PageDown)], msg: Msg::PageDown, help: |s| s.h_page },
-        Binding { keys: vec![code(Home)], msg: Msg::RowStart, help: |s| s.h_home_end },
-        Binding { keys: vec![code(End)], msg: Msg::RowEnd, help: |s| s.h_home_end },
-        Binding { keys: vec![k('g')], msg: Msg::G, help: |s| s.h_top_bottom },
-        Binding { keys: vec![k('G')], msg: Msg::Bottom, help: |s| s.h_top_bottom },
-        Binding { keys: vec![k('t')], msg: Msg::NextTable, help: |s| s.h_table },
-        Binding { keys: vec![k('T')], msg: Msg::PrevTable, help: |s| s.h_table },
-        Binding { keys: vec![code(Tab)], msg: Msg::ToggleFocus, help: |s| s.h_focus },
-        Binding { keys: vec![k('n')], msg: Msg::NextFlag, help: |s| s.h_next_flag },
-        Binding { keys: vec![k('N')], msg: Msg::PrevFlag, help: |s| s.h_prev_flag },
-        Binding { keys: vec![k('e'), code(Enter), code(F(2))], msg: Msg::StartEdit, help: |s| s.h_edit },
-        Binding { keys: vec![k('x'), code(Delete)], msg: Msg::Clear, help: |s| s.h_clear },
-        Binding { keys: vec![k('c')], msg: Msg::Confirm, help: |s| s.h_confirm },
-        Binding { keys: vec![k('<')], msg: Msg::ShiftLeft, help: |s| s.h_shift_left },
-        Binding { keys: vec![k('>')], msg: Msg::ShiftRight, help: |s| s.h_shift_right },
-        Binding { keys: vec![k('u')], msg: Msg::Undo, help: |s| s.h_undo },
-        Binding { keys: vec![ctrl('r')], msg: Msg::Redo, help: |s| s.h_redo },
-        Binding { keys: vec![k('a')], msg: Msg::Approve, help: |s| s.h_approve },
-        Binding { keys: vec![k('r')], msg: Msg::Reject, help: |s| s.h_reject },
-        Binding { keys: vec![k(']')], msg: Msg::NextReport, help: |s| s.h_next_report },
-        Binding { keys: vec![k('[')], msg: Msg::PrevReport, help: |s| s.h_prev_report },
-        Binding { keys: vec![k('}')], msg: Msg::NextErrorReport, help: |s| s.h_next_error_report },
-        Binding { keys: vec![k('{')], msg: Msg::PrevErrorReport, help: |s| s.h_prev_error_report },
-        Binding { keys: vec![k('L')], msg: Msg::ToggleQueue, help: |s| s.h_queue },
-        Binding { keys: vec![k('/')], msg: Msg::Search, help: |s| s.h_search },
-        Binding { keys: vec![k('s')], msg: Msg::SaveNow, help: |s| s.h_save },
-        Binding { keys: vec![k('?'), code(F(1))], msg: Msg::Help, help: |s| s.h_help },
-        Binding { keys: vec![k('q'), ctrl('c')], msg: Msg::Quit, help: |s| s.h_quit },
+        Binding {
+            keys: vec![code(Up), k('k')],
+            msg: Msg::Move(Dir::Up),
+            help: |s| s.h_move,
+        },
+        Binding {
+            keys: vec![code(Down), k('j')],
+            msg: Msg::Move(Dir::Down),
+            help: |s| s.h_move,
+        },
+        Binding {
+            keys: vec![code(Left), k('h')],
+            msg: Msg::Move(Dir::Left),
+            help: |s| s.h_move,
+        },
+        Binding {
+            keys: vec![code(Right), k('l')],
+            msg: Msg::Move(Dir::Right),
+            help: |s| s.h_move,
+        },
+        Binding {
+            keys: vec![code(PageUp)],
+            msg: Msg::PageUp,
+            help: |s| s.h_page,
+        },
+        Binding {
+            keys: vec![code(PageDown)],
+            msg: Msg::PageDown,
+            help: |s| s.h_page,
+        },
+        Binding {
+            keys: vec![code(Home)],
+            msg: Msg::RowStart,
+            help: |s| s.h_home_end,
+        },
+        Binding {
+            keys: vec![code(End)],
+            msg: Msg::RowEnd,
+            help: |s| s.h_home_end,
+        },
+        Binding {
+            keys: vec![k('g')],
+            msg: Msg::G,
+            help: |s| s.h_top_bottom,
+        },
+        Binding {
+            keys: vec![k('G')],
+            msg: Msg::Bottom,
+            help: |s| s.h_top_bottom,
+        },
+        Binding {
+            keys: vec![k('t')],
+            msg: Msg::NextTable,
+            help: |s| s.h_table,
+        },
+        Binding {
+            keys: vec![k('T')],
+            msg: Msg::PrevTable,
+            help: |s| s.h_table,
+        },
+        Binding {
+            keys: vec![code(Tab)],
+            msg: Msg::ToggleFocus,
+            help: |s| s.h_focus,
+        },
+        Binding {
+            keys: vec![k('n')],
+            msg: Msg::NextFlag,
+            help: |s| s.h_next_flag,
+        },
+        Binding {
+            keys: vec![k('N')],
+            msg: Msg::PrevFlag,
+            help: |s| s.h_prev_flag,
+        },
+        Binding {
+            keys: vec![k('e'), code(Enter), code(F(2))],
+            msg: Msg::StartEdit,
+            help: |s| s.h_edit,
+        },
+        Binding {
+            keys: vec![k('x'), code(Delete)],
+            msg: Msg::Clear,
+            help: |s| s.h_clear,
+        },
+        Binding {
+            keys: vec![k('c')],
+            msg: Msg::Confirm,
+            help: |s| s.h_confirm,
+        },
+        Binding {
+            keys: vec![k('<')],
+            msg: Msg::ShiftLeft,
+            help: |s| s.h_shift_left,
+        },
+        Binding {
+            keys: vec![k('>')],
+            msg: Msg::ShiftRight,
+            help: |s| s.h_shift_right,
+        },
+        Binding {
+            keys: vec![k('u')],
+            msg: Msg::Undo,
+            help: |s| s.h_undo,
+        },
+        Binding {
+            keys: vec![ctrl('r')],
+            msg: Msg::Redo,
+            help: |s| s.h_redo,
+        },
+        Binding {
+            keys: vec![k('a')],
+            msg: Msg::Approve,
+            help: |s| s.h_approve,
+        },
+        Binding {
+            keys: vec![k('r')],
+            msg: Msg::Reject,
+            help: |s| s.h_reject,
+        },
+        Binding {
+            keys: vec![k(']')],
+            msg: Msg::NextReport,
+            help: |s| s.h_next_report,
+        },
+        Binding {
+            keys: vec![k('[')],
+            msg: Msg::PrevReport,
+            help: |s| s.h_prev_report,
+        },
+        Binding {
+            keys: vec![k('}')],
+            msg: Msg::NextErrorReport,
+            help: |s| s.h_next_error_report,
+        },
+        Binding {
+            keys: vec![k('{')],
+            msg: Msg::PrevErrorReport,
+            help: |s| s.h_prev_error_report,
+        },
+        Binding {
+            keys: vec![k('L')],
+            msg: Msg::ToggleQueue,
+            help: |s| s.h_queue,
+        },
+        Binding {
+            keys: vec![k('/')],
+            msg: Msg::Search,
+            help: |s| s.h_search,
+        },
+        Binding {
+            keys: vec![k('s')],
+            msg: Msg::SaveNow,
+            help: |s| s.h_save,
+        },
+        Binding {
+            keys: vec![k('?'), code(F(1))],
+            msg: Msg::Help,
+            help: |s| s.h_help,
+        },
+        Binding {
+            keys: vec![k('q'), ctrl('c')],
+            msg: Msg::Quit,
+            help: |s| s.h_quit,
+        },
     ]
 }
 
@@ -113,10 +247,14 @@ pub fn help_lines(s: &Strings) -> Vec<(String, &'static str)> {
     for b in bindings() {
         let text = (b.help)(s);
         let keys: Vec<String> = b.keys.iter().map(key_name).collect();
-        let keys = if b.msg == Msg::G { vec!["gg".to_string()] } else { keys };
+        let keys = if b.msg == Msg::G {
+            vec!["gg".to_string()]
+        } else {
+            keys
+        };
         match out.iter_mut().find(|(_, t)| *t == text) {
             Some((k, _)) => {
-                k.push_str(" ");
+                k.push(' ');
                 k.push_str(&keys.join(" "));
             }
             None => out.push((keys.join(" "), text)),
@@ -145,11 +283,17 @@ pub fn key_to_msg(mode: &Mode, ev: KeyEvent) -> Option<Msg> {
     }
     match mode {
         Mode::Normal => {
-            if let Some(b) = bindings().into_iter().find(|b| b.keys.iter().any(|key| matches(key, &ev))) {
+            if let Some(b) = bindings()
+                .into_iter()
+                .find(|b| b.keys.iter().any(|key| matches(key, &ev)))
+            {
                 return Some(b.msg);
             }
             match ev.code {
-                KeyCode::Char(c) if (c.is_ascii_digit() || "+-.".contains(c)) && !ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c)
+                    if (c.is_ascii_digit() || "+-.".contains(c))
+                        && !ev.modifiers.contains(KeyModifiers::CONTROL) =>
+                {
                     Some(Msg::TypeStart(c))
                 }
                 KeyCode::BackTab => Some(Msg::ToggleFocus),
@@ -158,7 +302,9 @@ pub fn key_to_msg(mode: &Mode, ev: KeyEvent) -> Option<Msg> {
         }
         Mode::Editing(_) | Mode::Prompt(..) => editor_key(ev).map(Msg::Editor),
         Mode::Help => match ev.code {
-            KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1) => Some(Msg::Close),
+            KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1) => {
+                Some(Msg::Close)
+            }
             _ => None,
         },
         Mode::Queue { .. } => match ev.code {
@@ -221,16 +367,34 @@ mod tests {
     #[test]
     fn arrows_and_vim_keys_both_move() {
         for c in [KeyCode::Down, KeyCode::Char('j')] {
-            assert_eq!(key_to_msg(&Mode::Normal, key(c, KeyModifiers::NONE)), Some(Msg::Move(Dir::Down)));
+            assert_eq!(
+                key_to_msg(&Mode::Normal, key(c, KeyModifiers::NONE)),
+                Some(Msg::Move(Dir::Down))
+            );
         }
     }
 
     #[test]
     fn digits_start_an_edit_and_ctrl_c_quits_everywhere() {
-        assert_eq!(key_to_msg(&Mode::Normal, key(KeyCode::Char('7'), KeyModifiers::NONE)), Some(Msg::TypeStart('7')));
-        assert_eq!(key_to_msg(&Mode::Help, key(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Msg::Quit));
-        assert_eq!(key_to_msg(&Mode::Normal, key(KeyCode::Char('r'), KeyModifiers::CONTROL)), Some(Msg::Redo));
-        assert_eq!(key_to_msg(&Mode::Normal, key(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Msg::Bottom));
+        assert_eq!(
+            key_to_msg(&Mode::Normal, key(KeyCode::Char('7'), KeyModifiers::NONE)),
+            Some(Msg::TypeStart('7'))
+        );
+        assert_eq!(
+            key_to_msg(&Mode::Help, key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Msg::Quit)
+        );
+        assert_eq!(
+            key_to_msg(
+                &Mode::Normal,
+                key(KeyCode::Char('r'), KeyModifiers::CONTROL)
+            ),
+            Some(Msg::Redo)
+        );
+        assert_eq!(
+            key_to_msg(&Mode::Normal, key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Msg::Bottom)
+        );
     }
 
     #[test]
@@ -238,7 +402,10 @@ mod tests {
         let lines = help_lines(&super::super::strings::EN);
         for b in bindings() {
             let text = (b.help)(&super::super::strings::EN);
-            assert!(lines.iter().any(|(_, t)| *t == text), "{text} missing from help");
+            assert!(
+                lines.iter().any(|(_, t)| *t == text),
+                "{text} missing from help"
+            );
         }
         let undo = lines.iter().find(|(_, t)| *t == "undo").unwrap();
         assert_eq!(undo.0, "u");

@@ -30,7 +30,8 @@ pub fn areas(size: (u16, u16)) -> Areas {
         Constraint::Length(1),
     ])
     .areas(full);
-    let [source, grid] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(main);
+    let [source, grid] =
+        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(main);
     Areas {
         top,
         source,
@@ -71,6 +72,10 @@ pub fn width_safe(s: &str) -> String {
             '│' | '┃' => out.push('|'),
             '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' => out.push('+'),
             '°' => out.push('o'),
+            '↑' => out.push('^'),
+            '↓' => out.push('v'),
+            '←' => out.push('<'),
+            '→' => out.push('>'),
             c if c.width().unwrap_or(0) != c.width_cjk().unwrap_or(0) => out.push('?'),
             c => out.push(c),
         }
@@ -84,7 +89,11 @@ pub fn str_width(s: &str, ambiguous_wide: bool) -> usize {
 }
 
 /// Wraps text into visual lines of at most `width` columns: (source line index, byte range).
-pub fn wrap(text: &str, width: usize, ambiguous_wide: bool) -> Vec<(usize, std::ops::Range<usize>)> {
+pub fn wrap(
+    text: &str,
+    width: usize,
+    ambiguous_wide: bool,
+) -> Vec<(usize, std::ops::Range<usize>)> {
     let width = width.max(4);
     let mut out = Vec::new();
     let mut offset = 0;
@@ -92,7 +101,11 @@ pub fn wrap(text: &str, width: usize, ambiguous_wide: bool) -> Vec<(usize, std::
         let mut start = 0;
         let mut w = 0;
         for (i, c) in line.char_indices() {
-            let cw = if c == '\t' { 4 } else { char_width(c, ambiguous_wide) };
+            let cw = if c == '\t' {
+                4
+            } else {
+                char_width(c, ambiguous_wide)
+            };
             if w + cw > width && i > start {
                 out.push((li, offset + start..offset + i));
                 start = i;
@@ -108,13 +121,22 @@ pub fn wrap(text: &str, width: usize, ambiguous_wide: bool) -> Vec<(usize, std::
 
 fn source_inner(app: &App) -> Rect {
     let a = areas(app.size).source;
-    Rect::new(a.x + 1, a.y + 1, a.width.saturating_sub(2), a.height.saturating_sub(2))
+    Rect::new(
+        a.x + 1,
+        a.y + 1,
+        a.width.saturating_sub(2),
+        a.height.saturating_sub(2),
+    )
 }
 
 /// The source's visual lines at the current pane width.
 pub fn source_lines(app: &App) -> Vec<(usize, std::ops::Range<usize>)> {
     match app.doc() {
-        Some(d) => wrap(&d.text, source_inner(app).width as usize, app.options.ambiguous_wide),
+        Some(d) => wrap(
+            &d.text,
+            source_inner(app).width as usize,
+            app.options.ambiguous_wide,
+        ),
         None => Vec::new(),
     }
 }
@@ -133,7 +155,12 @@ pub fn focus_span(app: &App) -> Option<(usize, usize)> {
     let report = app.report()?;
     // A blank cell has no text of its own: point at its row's label instead.
     let span = report.cell(&key)?.span.or_else(|| {
-        report.tables.get(app.cursor.table)?.rows.get(app.cursor.row)?.span
+        report
+            .tables
+            .get(app.cursor.table)?
+            .rows
+            .get(app.cursor.row)?
+            .span
     })?;
     Some((span.start, span.end))
 }
@@ -211,15 +238,25 @@ pub fn column_index(report: &Report, table: usize, row: usize, cell: usize) -> O
 }
 
 /// Lays the open table out in `area` (the grid pane, border included).
-pub fn grid_geom(app: &App, area: Rect, short_labels: &dyn Fn(usize, usize) -> String, col_label: &dyn Fn(usize, usize) -> String) -> Option<GridGeom> {
+pub fn grid_geom(
+    app: &App,
+    area: Rect,
+    short_labels: &dyn Fn(usize, usize) -> String,
+    col_label: &dyn Fn(usize, usize) -> String,
+) -> Option<GridGeom> {
     let report = app.report()?;
     let t = report.tables.get(app.cursor.table)?;
-    let inner = Rect::new(area.x + 1, area.y + 1, area.width.saturating_sub(2), area.height.saturating_sub(2));
+    let inner = Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
     let label_w = (0..t.rows.len())
         .map(|ri| str_width(&short_labels(app.cursor.table, ri), false))
         .max()
         .unwrap_or(4)
-        .clamp(6, 24) as u16
+        .clamp(6, 20) as u16
         + 1;
     let widths: Vec<u16> = (0..t.columns.len())
         .map(|ci| {
@@ -234,10 +271,17 @@ pub fn grid_geom(app: &App, area: Rect, short_labels: &dyn Fn(usize, usize) -> S
             (head.max(vals + 1).max(5) + 1) as u16
         })
         .collect();
-    let cursor_col = column_index(report, app.cursor.table, app.cursor.row, app.cursor.col).unwrap_or(0);
+    let cursor_col =
+        column_index(report, app.cursor.table, app.cursor.row, app.cursor.col).unwrap_or(0);
     let avail = inner.width.saturating_sub(label_w);
     let mut start = 0;
-    while start < cursor_col && widths[start..=cursor_col].iter().map(|w| *w as u32).sum::<u32>() > avail as u32 {
+    while start < cursor_col
+        && widths[start..=cursor_col]
+            .iter()
+            .map(|w| *w as u32)
+            .sum::<u32>()
+            > avail as u32
+    {
         start += 1;
     }
     let mut cols = Vec::new();
@@ -325,8 +369,11 @@ mod tests {
 
     #[test]
     fn ambiguous_characters_become_ascii() {
-        assert_eq!(width_safe("3.危及“三安全一稳定”①"), "3.危及\"三安全一稳定\"(1)");
-        for c in "“”…·①─│".chars() {
+        assert_eq!(
+            width_safe("3.危及“三安全一稳定”①"),
+            "3.危及\"三安全一稳定\"(1)"
+        );
+        for c in "“”…·①─│↑→".chars() {
             let safe = width_safe(&c.to_string());
             assert_eq!(str_width(&safe, false), str_width(&safe, true), "{c}");
         }

@@ -38,7 +38,11 @@ pub fn run(paths: Vec<PathBuf>, options: Options) -> anyhow::Result<()> {
     result
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &AtomicBool) -> anyhow::Result<()> {
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    stop: &AtomicBool,
+) -> anyhow::Result<()> {
     let size = terminal.size()?;
     dispatch(app, Msg::Resize(size.width, size.height));
     while !app.quit {

@@ -4,7 +4,10 @@
 //! back as messages. Opening a report (reading and extracting its file) is done here, on
 //! demand, so a queue of any length starts without reading every report first.
 
-use super::app::{cell_key_at, flags, reading_order, App, Cursor, Focus, LineEditor, Mode, Notice, PromptKind, SortKey, Summary};
+use super::app::{
+    cell_key_at, flags, reading_order, App, Cursor, Focus, LineEditor, Mode, Notice, PromptKind,
+    SortKey, Summary,
+};
 use super::layout;
 use super::msg::{Dir, EditorKey, Msg};
 use crate::review::ReviewDoc;
@@ -27,8 +30,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     if !matches!(msg, Msg::Saved(_) | Msg::Resize(..)) {
         app.notice = None;
     }
-    if app.doc().is_none() && app.queue.get(app.current).is_some_and(|e| e.failed.is_none()) {
-        open(app, app.current);
+    if app.doc().is_none()
+        && app
+            .queue
+            .get(app.current)
+            .is_some_and(|e| e.failed.is_none())
+    {
+        go_report(app, app.current, true);
     }
     match (&app.mode, msg) {
         (_, Msg::Quit) => {
@@ -116,15 +124,16 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
         Msg::PrevFlag => step_flag(app, false),
         Msg::StartEdit => {
             if let Some(key) = app.cursor_key() {
-                let v = app.report().and_then(|r| r.cell(&key)).and_then(|c| c.value);
+                let v = app
+                    .report()
+                    .and_then(|r| r.cell(&key))
+                    .and_then(|c| c.value);
                 let text = v.map(crate::model::format_value).unwrap_or_default();
                 app.mode = Mode::Editing(LineEditor::with(&text));
             }
         }
-        Msg::TypeStart(c) => {
-            if app.cursor_key().is_some() {
-                app.mode = Mode::Editing(LineEditor::with(&c.to_string()));
-            }
+        Msg::TypeStart(c) if app.cursor_key().is_some() => {
+            app.mode = Mode::Editing(LineEditor::with(&c.to_string()));
         }
         Msg::Clear => return with_doc(app, |d, key| d.clear(key).map(|_| None)),
         Msg::Confirm => {
@@ -150,7 +159,12 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             }
             let read_only = app.doc().and_then(|d| d.read_only.clone());
             let text = read_only.unwrap_or_else(|| {
-                if msg == Msg::Undo { s.nothing_to_undo } else { s.nothing_to_redo }.to_string()
+                if msg == Msg::Undo {
+                    s.nothing_to_undo
+                } else {
+                    s.nothing_to_redo
+                }
+                .to_string()
             });
             app.notice = Some(Notice { text, error: false });
         }
@@ -166,7 +180,10 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
         Msg::NextReport => go_report(app, app.current + 1, false),
         Msg::PrevReport => {
             if app.current == 0 {
-                app.notice = Some(Notice { text: s.no_more_reports.into(), error: false });
+                app.notice = Some(Notice {
+                    text: s.no_more_reports.into(),
+                    error: false,
+                });
             } else {
                 go_report(app, app.current - 1, false)
             }
@@ -183,7 +200,10 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
         }
         Msg::Search => app.mode = Mode::Prompt(PromptKind::Search, LineEditor::default()),
         Msg::SaveNow => {
-            app.notice = Some(Notice { text: s.saved.into(), error: false });
+            app.notice = Some(Notice {
+                text: s.saved.into(),
+                error: false,
+            });
             return vec![Effect::Save(app.current)];
         }
         Msg::Help => app.mode = Mode::Help,
@@ -195,7 +215,10 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
 
 /// Runs a change on the open report at the cursor; on success re-summarises and saves.
 /// The change may name a cell the cursor should follow (a shift).
-fn with_doc(app: &mut App, f: impl FnOnce(&mut ReviewDoc, &str) -> Result<Option<String>, String>) -> Vec<Effect> {
+fn with_doc(
+    app: &mut App,
+    f: impl FnOnce(&mut ReviewDoc, &str) -> Result<Option<String>, String>,
+) -> Vec<Effect> {
     let Some(key) = app.cursor_key() else {
         return vec![];
     };
@@ -219,13 +242,20 @@ fn with_doc(app: &mut App, f: impl FnOnce(&mut ReviewDoc, &str) -> Result<Option
     }
 }
 
-fn decide(app: &mut App, f: impl FnOnce(&mut ReviewDoc) -> Result<(), String>, done: &str) -> Vec<Effect> {
+fn decide(
+    app: &mut App,
+    f: impl FnOnce(&mut ReviewDoc) -> Result<(), String>,
+    done: &str,
+) -> Vec<Effect> {
     let Some(doc) = app.doc_mut() else {
         return vec![];
     };
     match f(doc) {
         Ok(()) => {
-            app.notice = Some(Notice { text: done.into(), error: false });
+            app.notice = Some(Notice {
+                text: done.into(),
+                error: false,
+            });
             refresh_summary(app);
             vec![Effect::Save(app.current)]
         }
@@ -297,10 +327,26 @@ fn queue_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
     let n = app.queue.len();
     match msg {
         Msg::Close | Msg::ToggleQueue => app.mode = Mode::Normal,
-        Msg::Move(Dir::Up) => app.mode = Mode::Queue { selected: selected.saturating_sub(1) },
-        Msg::Move(Dir::Down) => app.mode = Mode::Queue { selected: (selected + 1).min(n.saturating_sub(1)) },
-        Msg::PageUp => app.mode = Mode::Queue { selected: selected.saturating_sub(PAGE) },
-        Msg::PageDown => app.mode = Mode::Queue { selected: (selected + PAGE).min(n.saturating_sub(1)) },
+        Msg::Move(Dir::Up) => {
+            app.mode = Mode::Queue {
+                selected: selected.saturating_sub(1),
+            }
+        }
+        Msg::Move(Dir::Down) => {
+            app.mode = Mode::Queue {
+                selected: (selected + 1).min(n.saturating_sub(1)),
+            }
+        }
+        Msg::PageUp => {
+            app.mode = Mode::Queue {
+                selected: selected.saturating_sub(PAGE),
+            }
+        }
+        Msg::PageDown => {
+            app.mode = Mode::Queue {
+                selected: (selected + PAGE).min(n.saturating_sub(1)),
+            }
+        }
         Msg::SortQueue => {
             app.sort = match app.sort {
                 SortKey::File => SortKey::Errors,
@@ -341,7 +387,11 @@ pub fn open(app: &mut App, i: usize) {
     if entry.doc.is_some() || entry.failed.is_some() {
         return;
     }
-    match ReviewDoc::open(&entry.path, &app.options.reviewer, app.options.out_dir.as_deref()) {
+    match ReviewDoc::open(
+        &entry.path,
+        &app.options.reviewer,
+        app.options.out_dir.as_deref(),
+    ) {
         Ok(doc) => {
             entry.summary = Some(summarize(&doc));
             entry.doc = Some(doc);
@@ -397,7 +447,11 @@ fn next_error_report(app: &mut App, forward: bool) {
     let n = app.queue.len();
     let mut i = app.current;
     for _ in 1..n {
-        i = if forward { (i + 1) % n } else { (i + n - 1) % n };
+        i = if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        };
         open(app, i);
         if app.queue[i].summary.as_ref().is_some_and(|s| s.errors > 0) {
             go_report(app, i, true);
@@ -441,7 +495,11 @@ fn step_flag(app: &mut App, forward: bool) {
     let next = if forward {
         flagged.iter().find(|c| pos(c) > here).or(flagged.first())
     } else {
-        flagged.iter().rev().find(|c| pos(c) < here).or(flagged.last())
+        flagged
+            .iter()
+            .rev()
+            .find(|c| pos(c) < here)
+            .or(flagged.last())
     };
     if let Some(c) = next {
         app.cursor = *c;
@@ -512,7 +570,11 @@ fn scroll_source(app: &mut App, by: i32) {
 }
 
 fn search(app: &mut App, text: &str) {
-    let needle = if text.is_empty() { app.last_search.clone() } else { text.to_string() };
+    let needle = if text.is_empty() {
+        app.last_search.clone()
+    } else {
+        text.to_string()
+    };
     if needle.is_empty() {
         return;
     }
@@ -522,8 +584,13 @@ fn search(app: &mut App, text: &str) {
     };
     let text = &doc.text;
     let from = app.search_hit.map_or(0, |(s, _)| s + 1).min(text.len());
-    let from = (from..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
-    let hit = text[from..].find(&needle).map(|p| p + from).or_else(|| text.find(&needle));
+    let from = (from..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    let hit = text[from..]
+        .find(&needle)
+        .map(|p| p + from)
+        .or_else(|| text.find(&needle));
     match hit {
         Some(start) => {
             app.search_hit = Some((start, start + needle.len()));
@@ -541,7 +608,8 @@ fn search(app: &mut App, text: &str) {
 
 fn click(app: &mut App, x: u16, y: u16) {
     let areas = layout::areas(app.size);
-    let inside = |r: ratatui::layout::Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
+    let inside =
+        |r: ratatui::layout::Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
     if inside(areas.source) {
         app.focus = Focus::Source;
         return;

@@ -32,7 +32,9 @@ impl Theme {
 
     fn cell(&self, mark: char, approved: bool) -> Style {
         let base = match mark {
-            '#' => self.fg(Color::Red).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            '#' => self
+                .fg(Color::Red)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             '!' => self.fg(Color::Red).add_modifier(Modifier::BOLD),
             '?' => self.fg(Color::Magenta).add_modifier(Modifier::BOLD),
             '*' => self.fg(Color::Cyan),
@@ -58,9 +60,14 @@ pub fn view(app: &App, frame: &mut Frame) {
         frame.render_widget(msg, size);
         return;
     }
-    let theme = Theme { color: app.options.color };
+    let theme = Theme {
+        color: app.options.color,
+    };
     let a = areas((size.width, size.height));
-    frame.render_widget(Paragraph::new(top_line(app, s)).style(Style::default().add_modifier(Modifier::REVERSED)), a.top);
+    frame.render_widget(
+        Paragraph::new(top_line(app, s)).style(Style::default().add_modifier(Modifier::REVERSED)),
+        a.top,
+    );
     draw_source(app, frame, a.source, &theme, s);
     draw_grid(app, frame, a.grid, &theme, s);
     frame.render_widget(Paragraph::new(status_line(app, s)), a.status);
@@ -109,15 +116,37 @@ fn status_name(s: &Strings, st: Option<ReviewStatus>, reviewed: bool) -> &'stati
 
 fn top_line(app: &App, s: &Strings) -> String {
     let entry = &app.queue[app.current.min(app.queue.len().saturating_sub(1))];
-    let file = entry.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut parts = vec![format!(" {} {}/{}", s.report, app.current + 1, app.queue.len()), file];
+    let file = entry
+        .path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut parts = vec![
+        format!(" {} {}/{}", s.report, app.current + 1, app.queue.len()),
+        file,
+    ];
     if let Some(doc) = app.doc() {
         let r = &doc.current;
-        parts.push(r.report.organization.clone().unwrap_or_else(|| s.unknown.into()));
-        parts.push(r.report.year.map_or_else(|| s.unknown.into(), |y| y.to_string()));
+        parts.push(
+            r.report
+                .organization
+                .clone()
+                .unwrap_or_else(|| s.unknown.into()),
+        );
+        parts.push(
+            r.report
+                .year
+                .map_or_else(|| s.unknown.into(), |y| y.to_string()),
+        );
         parts.push(r.template.clone());
         parts.push(status_name(s, Some(doc.state.status), doc.has_review()).to_string());
-        parts.push(format!("{} {} · {} {}", s.errors, r.errors(), s.warnings, r.warnings()));
+        parts.push(format!(
+            "{} {} · {} {}",
+            s.errors,
+            r.errors(),
+            s.warnings,
+            r.warnings()
+        ));
         if doc.read_only.is_some() {
             parts.push(s.read_only.to_string());
         }
@@ -126,8 +155,15 @@ fn top_line(app: &App, s: &Strings) -> String {
 }
 
 fn pane_block<'a>(app: &App, title: &'a str, focused: bool) -> Block<'a> {
-    let style = if focused { Style::default().add_modifier(Modifier::BOLD) } else { Style::default().add_modifier(Modifier::DIM) };
-    Block::default().borders(Borders::ALL).border_set(borders(app)).title(Span::styled(format!(" {title} "), style))
+    let style = if focused {
+        Style::default().add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().add_modifier(Modifier::DIM)
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(borders(app))
+        .title(Span::styled(format!(" {title} "), style))
 }
 
 fn draw_source(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &Strings) {
@@ -136,19 +172,29 @@ fn draw_source(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &Stri
     frame.render_widget(block, area);
     let Some(doc) = app.doc() else {
         if let Some(e) = app.queue.get(app.current).and_then(|e| e.failed.as_ref()) {
-            frame.render_widget(Paragraph::new(safe(app, e)).style(theme.fg(Color::Red)), inner);
+            frame.render_widget(
+                Paragraph::new(safe(app, e)).style(theme.fg(Color::Red)),
+                inner,
+            );
         }
         return;
     };
     let lines = layout::source_lines(app);
     let top = layout::source_top(app);
     let hl = layout::focus_span(app);
-    let hl_style = if theme.color { Style::default().bg(Color::Yellow).fg(Color::Black) } else { Style::default().add_modifier(Modifier::REVERSED) };
+    let hl_style = if theme.color {
+        Style::default().bg(Color::Yellow).fg(Color::Black)
+    } else {
+        Style::default().add_modifier(Modifier::REVERSED)
+    };
     let mut out: Vec<Line> = Vec::new();
     for (_, range) in lines.iter().skip(top).take(inner.height as usize) {
         let text = &doc.text[range.clone()];
         let text_line = match hl {
-            Some((a, b)) if a < range.end && b > range.start || (a == b && a >= range.start && a < range.end) => {
+            Some((a, b))
+                if a < range.end && b > range.start
+                    || (a == b && a >= range.start && a < range.end) =>
+            {
                 let a = a.clamp(range.start, range.end) - range.start;
                 let b = b.clamp(range.start, range.end) - range.start;
                 Line::from(vec![
@@ -178,13 +224,23 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
         .iter()
         .enumerate()
         .flat_map(|(i, t)| {
-            let style = if i == app.cursor.table { Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD) } else { Style::default() };
+            let style = if i == app.cursor.table {
+                Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+            } else {
+                Style::default()
+            };
             let name = s.tables.get(i).copied().unwrap_or(t.id.as_str());
             let found = if t.found { "" } else { " !" };
-            [Span::styled(format!(" {name}{found} "), style), Span::raw(" ")]
+            [
+                Span::styled(format!(" {name}{found} "), style),
+                Span::raw(" "),
+            ]
         })
         .collect();
-    frame.render_widget(Paragraph::new(Line::from(tabs)), Rect::new(inner.x, inner.y, inner.width, 1));
+    frame.render_widget(
+        Paragraph::new(Line::from(tabs)),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+    );
     let labels = |t: usize, r: usize| layout::short_label(app, t, r);
     let heads = |t: usize, c: usize| layout::column_label(app, t, c);
     let Some(g) = grid_geom(app, area, &labels, &heads) else {
@@ -192,29 +248,53 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
     };
     let table = &report.tables[app.cursor.table];
     let flags = layout::report_flags(app);
-    let approved = app.doc().is_some_and(|d| d.state.status == ReviewStatus::Approved);
+    let approved = app
+        .doc()
+        .is_some_and(|d| d.state.status == ReviewStatus::Approved);
     // Column headers stay put while rows scroll.
     for &(ci, x, w) in &g.cols {
         let head = heads(app.cursor.table, ci);
         let text = super::super::summary::truncate(&head, w.saturating_sub(1) as usize);
         let pad = (w as usize).saturating_sub(1 + layout::str_width(&text, false));
         frame.render_widget(
-            Paragraph::new(format!("{}{text}", " ".repeat(pad))).style(Style::default().add_modifier(Modifier::BOLD)),
+            Paragraph::new(format!("{}{text}", " ".repeat(pad)))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
             Rect::new(x, g.header_y, w, 1),
         );
     }
-    for (vis, ri) in (g.first_row..table.rows.len()).take(g.visible_rows).enumerate() {
+    for (vis, ri) in (g.first_row..table.rows.len())
+        .take(g.visible_rows)
+        .enumerate()
+    {
         let y = g.body_y + vis as u16;
         let row = &table.rows[ri];
-        let label = super::super::summary::truncate(&labels(app.cursor.table, ri), (g.label_w - 1) as usize);
-        let label_style = if ri == app.cursor.row { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
-        frame.render_widget(Paragraph::new(label).style(label_style), Rect::new(inner.x, y, g.label_w, 1));
+        let label = super::super::summary::truncate(
+            &labels(app.cursor.table, ri),
+            (g.label_w - 1) as usize,
+        );
+        let label_style = if ri == app.cursor.row {
+            Style::default().add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        frame.render_widget(
+            Paragraph::new(label).style(label_style),
+            Rect::new(inner.x, y, g.label_w, 1),
+        );
         for (cell_i, cell) in row.cells.iter().enumerate() {
-            let Some(ci) = table.columns.iter().position(|h| h.key == cell.column) else { continue };
-            let Some(&(_, x, w)) = g.cols.iter().find(|(c, _, _)| *c == ci) else { continue };
+            let Some(ci) = table.columns.iter().position(|h| h.key == cell.column) else {
+                continue;
+            };
+            let Some(&(_, x, w)) = g.cols.iter().find(|(c, _, _)| *c == ci) else {
+                continue;
+            };
             let key = crate::model::cell_key(&table.id, &row.key, &cell.column);
             let mark = cell_mark(cell, flags.get(&key));
-            let text = format!("{:>width$}{mark}", cell_value_text(cell), width = (w as usize).saturating_sub(2));
+            let text = format!(
+                "{:>width$}{mark}",
+                cell_value_text(cell),
+                width = (w as usize).saturating_sub(2)
+            );
             let mut style = theme.cell(mark, approved);
             if ri == app.cursor.row && cell_i == app.cursor.col {
                 style = style.add_modifier(Modifier::REVERSED);
@@ -233,17 +313,24 @@ fn status_line(app: &App, s: &Strings) -> String {
     };
     let spec = &doc.template.tables[app.cursor.table];
     let name = cell_name(spec, app.cursor.row, &cell.column);
-    let value = cell.value.map(format_value).unwrap_or_else(|| s.blank.into());
-    let mut parts = vec![format!("{key} · {name} = {value}")];
+    let value = cell
+        .value
+        .map(format_value)
+        .unwrap_or_else(|| s.blank.into());
+    let mut parts = vec![format!("{name} = {value}")];
     if let Some(raw) = &cell.raw {
         parts.push(format!("{} “{raw}”", s.raw));
     }
     parts.push(cell.status.as_str().to_string());
     if cell.status == CellStatus::Ambiguous && !cell.candidates.is_empty() {
-        let c: Vec<String> = cell.candidates.iter().map(|v| v.map(format_value).unwrap_or_else(|| s.blank.into())).collect();
+        let c: Vec<String> = cell
+            .candidates
+            .iter()
+            .map(|v| v.map(format_value).unwrap_or_else(|| s.blank.into()))
+            .collect();
         parts.push(c.join(" | "));
     }
-    // The most serious finding that names the cell.
+    // The most serious finding that names the cell, identities first.
     let finding = doc
         .current
         .findings
@@ -251,8 +338,15 @@ fn status_line(app: &App, s: &Strings) -> String {
         .filter(|f| f.cells.contains(&key))
         .max_by_key(|f| (f.severity, f.rule.starts_with('H')));
     if let Some(f) = finding {
-        parts.push(f.message.clone());
+        let prefix = format!("{name}: ");
+        parts.push(
+            f.message
+                .strip_prefix(&prefix)
+                .unwrap_or(&f.message)
+                .to_string(),
+        );
     }
+    parts.push(key);
     safe(app, &parts.join(" · "))
 }
 
@@ -267,39 +361,91 @@ fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
             };
             let prefix = format!("{label}: ");
             let before: String = e.text.chars().take(e.cursor).collect();
-            let x = area.x + (layout::str_width(&prefix, app.options.ambiguous_wide) + layout::str_width(&before, app.options.ambiguous_wide)) as u16;
+            let x = area.x
+                + (layout::str_width(&prefix, app.options.ambiguous_wide)
+                    + layout::str_width(&before, app.options.ambiguous_wide))
+                    as u16;
             frame.set_cursor_position((x.min(area.x + area.width.saturating_sub(1)), area.y));
-            let notice = app.notice.as_ref().map(|n| format!("   {}", n.text)).unwrap_or_default();
-            (format!("{prefix}{}{notice}", e.text), Style::default().add_modifier(Modifier::BOLD))
+            let notice = app
+                .notice
+                .as_ref()
+                .map(|n| format!("   {}", n.text))
+                .unwrap_or_default();
+            (
+                format!("{prefix}{}{notice}", e.text),
+                Style::default().add_modifier(Modifier::BOLD),
+            )
         }
         _ => match &app.notice {
-            Some(n) if n.error => (n.text.clone(), theme.fg(Color::Red).add_modifier(Modifier::BOLD)),
-            Some(n) => (n.text.clone(), Style::default().add_modifier(Modifier::BOLD)),
+            Some(n) if n.error => (
+                n.text.clone(),
+                theme.fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+            Some(n) => (
+                n.text.clone(),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
             None => match app.doc().and_then(|d| d.read_only.clone()) {
                 Some(why) => (why, theme.fg(Color::Red)),
-                None => (s.hint.to_string(), Style::default().add_modifier(Modifier::DIM)),
+                None => (
+                    s.hint.to_string(),
+                    Style::default().add_modifier(Modifier::DIM),
+                ),
             },
         },
     };
     frame.render_widget(Paragraph::new(safe(app, &text)).style(style), area);
 }
 
+/// Clears the area an overlay covers, and any double-width character that pokes into it
+/// from the left, which would otherwise overwrite the overlay's left border.
+fn clear_overlay(frame: &mut Frame, rect: Rect) {
+    frame.render_widget(Clear, rect);
+    if rect.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in rect.y..rect.y + rect.height {
+        let left = &mut buf[(rect.x - 1, y)];
+        if unicode_width::UnicodeWidthStr::width(left.symbol()) > 1 {
+            left.reset();
+        }
+    }
+}
+
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
     let lines = help_lines(s);
-    let key_w = lines.iter().map(|(k, _)| layout::str_width(k, false)).max().unwrap_or(4);
+    let key_w = lines
+        .iter()
+        .map(|(k, _)| layout::str_width(k, false))
+        .max()
+        .unwrap_or(4);
     let mut text: Vec<Line> = lines
         .iter()
-        .map(|(k, t)| Line::from(vec![Span::styled(format!(" {k:<key_w$}  "), Style::default().add_modifier(Modifier::BOLD)), Span::raw(*t)]))
+        .map(|(k, t)| {
+            Line::from(vec![
+                Span::styled(
+                    format!(" {k:<key_w$}  "),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(*t),
+            ])
+        })
         .collect();
     text.push(Line::from(format!(" {}", s.h_editor)));
     let rect = centered(area, 84, text.len() as u16 + 2);
-    frame.render_widget(Clear, rect);
+    clear_overlay(frame, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(borders(app))
@@ -307,7 +453,14 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
         .title_bottom(format!(" {} ", s.help_footer));
     let safe_text: Vec<Line> = if app.options.ambiguous_wide || app.options.ascii {
         text.into_iter()
-            .map(|l| Line::from(l.spans.into_iter().map(|sp| Span::styled(width_safe(&sp.content), sp.style)).collect::<Vec<_>>()))
+            .map(|l| {
+                Line::from(
+                    l.spans
+                        .into_iter()
+                        .map(|sp| Span::styled(width_safe(&sp.content), sp.style))
+                        .collect::<Vec<_>>(),
+                )
+            })
             .collect()
     } else {
         text
@@ -316,8 +469,12 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
 }
 
 fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Strings) {
-    let rect = centered(area, area.width.saturating_sub(6), area.height.saturating_sub(4));
-    frame.render_widget(Clear, rect);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(6),
+        area.height.saturating_sub(4),
+    );
+    clear_overlay(frame, rect);
     let sort = match app.sort {
         super::app::SortKey::File => s.col_file,
         super::app::SortKey::Errors => s.errors,
@@ -341,18 +498,29 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
             super::super::summary::pad(&super::super::summary::truncate(file, file_w), file_w),
             super::super::summary::pad(&super::super::summary::truncate(org, org_w), org_w),
             year,
-            super::super::summary::pad(status, 8),
+            super::super::summary::pad(status, 11),
             e,
             w
         )
     };
     let mut lines = vec![Line::styled(
-        row(s.col_file, s.col_org, s.col_year, s.col_status, s.errors, s.warnings),
+        row(
+            s.col_file,
+            s.col_org,
+            s.col_year,
+            s.col_status,
+            s.errors,
+            s.warnings,
+        ),
         Style::default().add_modifier(Modifier::BOLD),
     )];
     for (pos, &i) in order.iter().enumerate().skip(first).take(height) {
         let e = &app.queue[i];
-        let file = e.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = e
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let line = match (&e.summary, &e.failed) {
             (_, Some(err)) => row(&file, err, "", s.load_failed, "", ""),
             (Some(sm), None) => row(

@@ -1,0 +1,116 @@
+//! Key screens pinned as text snapshots (ratatui TestBackend + insta).
+
+mod common;
+
+use common::{app, copy_fixtures, send};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tablereview::tui::msg::{Dir, Msg};
+use tablereview::tui::strings::Lang;
+use tablereview::tui::{view::view, App};
+
+fn buffer(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    let mut app = app.clone();
+    tablereview::tui::dispatch(&mut app, Msg::Resize(w, h));
+    let app = &app;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view(app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, a line per row; a wide character's second cell is not repeated.
+fn render(app: &App, w: u16, h: u16) -> String {
+    let buf = buffer(app, w, h);
+    let mut out = String::new();
+    for y in 0..h {
+        let mut x = 0;
+        while x < w {
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn flagged_report() {
+    let (_d, paths) = copy_fixtures(&["001"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::NextFlag, Msg::NextFlag]);
+    insta::assert_snapshot!(render(&a, 120, 34));
+}
+
+#[test]
+fn identity_failure_marks_the_culprit() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    send(
+        &mut a,
+        [
+            Msg::NextTable,
+            Msg::Bottom,
+            Msg::Move(Dir::Up),
+            Msg::TypeStart('2'),
+        ],
+    );
+    common::type_line(&mut a, "3");
+    insta::assert_snapshot!(render(&a, 120, 34));
+}
+
+#[test]
+fn edit_in_progress() {
+    let (_d, paths) = copy_fixtures(&["002"]);
+    let mut a = app(paths);
+    send(
+        &mut a,
+        [
+            Msg::TypeStart('1'),
+            Msg::Editor(tablereview::tui::msg::EditorKey::Insert('2')),
+        ],
+    );
+    insta::assert_snapshot!(render(&a, 100, 30));
+}
+
+#[test]
+fn queue_list() {
+    let (_d, paths) = copy_fixtures(&["000", "001", "002", "003", "004"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::ToggleQueue]);
+    insta::assert_snapshot!(render(&a, 100, 20));
+}
+
+#[test]
+fn help_overlay() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::Help]);
+    insta::assert_snapshot!(render(&a, 100, 44));
+}
+
+#[test]
+fn too_small_terminal() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let a = app(paths);
+    insta::assert_snapshot!(render(&a, 40, 8));
+}
+
+#[test]
+fn chinese_interface_with_ascii_borders_keeps_columns_aligned() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    a.options.lang = Lang::Zh;
+    a.options.ambiguous_wide = true;
+    send(&mut a, [Msg::NextTable]);
+    let screen = render(&a, 110, 34);
+    // With ambiguous characters drawn two columns wide, none may reach the screen: each would
+    // push the rest of its line one column right. Every line must measure the terminal's width
+    // under the wide reading too.
+    for line in screen.lines() {
+        let narrow = unicode_width::UnicodeWidthStr::width(line);
+        let wide = unicode_width::UnicodeWidthStr::width_cjk(line);
+        assert_eq!((narrow, wide), (110, 110), "misaligned line: {line}");
+    }
+    insta::assert_snapshot!(screen);
+}

@@ -1,0 +1,169 @@
+//! End to end: the real binary in a real terminal (tmux). A reviewer fixes a wrong cell by
+//! typing, undoes and redoes, quits; the sidecar and `check` must show the fix.
+//!
+//! Needs tmux (`.ci/run` installs it). Set TABLEREVIEW_SKIP_TMUX=1 to skip where it cannot run.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.cmd(&["send-keys", "-t", "e2e", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("timed out waiting for {needle:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn running(&self) -> bool {
+        self.cmd(&["has-session", "-t", "e2e"]).status.success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+#[test]
+fn fix_a_wrong_cell_by_typing_then_undo_redo_and_quit() {
+    if std::env::var_os("TABLEREVIEW_SKIP_TMUX").is_some() {
+        eprintln!("skipped: TABLEREVIEW_SKIP_TMUX is set");
+        return;
+    }
+    assert!(
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "tmux is needed for this test (apt-get install tmux, or set TABLEREVIEW_SKIP_TMUX=1)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),
+    )
+    .unwrap();
+    // The same report with (七)总计 自然人 misprinted as 21.
+    let wrong = seed.replace("(七)总计 | 22 | 0", "(七)总计 | 21 | 0");
+    assert_ne!(wrong, seed);
+    let report = dir.path().join("宝塔区 2024.txt");
+    std::fs::write(&report, &wrong).unwrap();
+    let bin = env!("CARGO_BIN_EXE_tablereview");
+    let before = Command::new(bin)
+        .arg("check")
+        .arg(&report)
+        .status()
+        .unwrap();
+    assert_eq!(before.code(), Some(1), "the misprint is an identity error");
+
+    let t = Tmux {
+        socket: format!("tablereview-e2e-{}", std::process::id()),
+    };
+    let command = format!(
+        "LANG=C.UTF-8 NO_COLOR=1 '{bin}' review --reviewer e2e '{}'",
+        report.display()
+    );
+    let out = t.cmd(&[
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "140",
+        "-y",
+        "40",
+        &command,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.wait_for("errors 3");
+    // The cursor starts on the first flagged cell, 一、本年新收 自然人 (it is in H1);
+    // last row, then up one: (七)总计 自然人.
+    t.wait_for("一、本年新收 自然人 = 22");
+    t.keys(&["G", "k"]);
+    t.wait_for("(七)总计 自然人 = 21");
+    t.keys(&["2", "2", "Enter"]);
+    t.wait_for("errors 0");
+    t.keys(&["u"]);
+    t.wait_for("errors 3");
+    t.keys(&["C-r"]);
+    let screen = t.wait_for("errors 0");
+    assert!(screen.contains("(七)总计 自然人 = 22"), "{screen}");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.running() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!t.running(), "q quits");
+
+    let side: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("宝塔区 2024.reviewed.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(side["schema"], "tablereview.review/1");
+    let rows = side["tables"][1]["rows"].as_array().unwrap();
+    let total = rows.iter().find(|r| r["key"] == "total_processed").unwrap();
+    assert_eq!(total["cells"][0]["value"], 22);
+    let actions: Vec<&str> = side["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["edit", "undo", "redo"]);
+    assert!(side["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["reviewer"] == "e2e"));
+    let diff = side["diff"].as_str().unwrap();
+    assert!(
+        diff.contains("-requests.total_processed.natural_person = 21"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+requests.total_processed.natural_person = 22"),
+        "{diff}"
+    );
+    let after = Command::new(bin)
+        .arg("check")
+        .arg(&report)
+        .status()
+        .unwrap();
+    assert_eq!(after.code(), Some(0), "the reviewed values check clean");
+}

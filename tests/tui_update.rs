@@ -1,0 +1,358 @@
+//! The review screen's behaviour, through `update` alone: no terminal.
+
+mod common;
+
+use common::{app, copy_fixtures, send, type_line};
+use tablereview::model::CellStatus;
+use tablereview::sidecar::{self, ReviewStatus};
+use tablereview::tui::app::{Cursor, Focus, Mode};
+use tablereview::tui::msg::{Dir, EditorKey, Msg};
+
+const TOTAL_NP: &str = "requests.total_processed.natural_person";
+
+fn goto(a: &mut tablereview::tui::App, key: &str) {
+    let report = a.report().unwrap().clone();
+    let c = tablereview::tui::app::reading_order(&report)
+        .into_iter()
+        .find(|c| tablereview::tui::app::cell_key_at(&report, *c).as_deref() == Some(key))
+        .unwrap();
+    a.cursor = c;
+}
+
+#[test]
+fn cursor_starts_on_the_first_flagged_cell_in_reading_order() {
+    let (_d, paths) = copy_fixtures(&["001"]);
+    let a = app(paths);
+    assert_eq!(
+        a.cursor_key().as_deref(),
+        Some("requests.carried_over.natural_person")
+    );
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let a = app(paths);
+    assert_eq!(a.cursor, Cursor::default(), "no flags: top-left");
+}
+
+#[test]
+fn next_and_previous_flag_wrap_within_the_report() {
+    let (_d, paths) = copy_fixtures(&["002"]);
+    let mut a = app(paths);
+    assert_eq!(a.cursor_key().as_deref(), Some("requests.granted.other"));
+    send(&mut a, [Msg::NextFlag]);
+    assert_eq!(
+        a.cursor_key().as_deref(),
+        Some("requests.granted.other"),
+        "the only flag"
+    );
+    send(&mut a, [Msg::Move(Dir::Up), Msg::PrevFlag]);
+    assert_eq!(a.cursor_key().as_deref(), Some("requests.granted.other"));
+}
+
+#[test]
+fn typing_a_number_edits_saves_and_rechecks_then_undo_and_redo() {
+    let (dir, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    goto(&mut a, TOTAL_NP);
+    send(&mut a, [Msg::TypeStart('2')]);
+    assert!(matches!(a.mode, Mode::Editing(_)));
+    type_line(&mut a, "3");
+    assert_eq!(a.mode, Mode::Normal);
+    let r = a.report().unwrap();
+    assert_eq!(r.cell(TOTAL_NP).unwrap().value, Some(23.0));
+    assert_eq!(r.cell(TOTAL_NP).unwrap().status, CellStatus::Edited);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.rule == "H2" && f.message.contains("23 ≠")));
+    let side = sidecar::load(&dir.path().join("000_7a2d16d58913ef59.reviewed.json"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(side.edits.len(), 1);
+    assert_eq!(side.report.cell(TOTAL_NP).unwrap().value, Some(23.0));
+
+    send(&mut a, [Msg::Undo]);
+    assert_eq!(
+        a.report().unwrap().cell(TOTAL_NP).unwrap().value,
+        Some(22.0)
+    );
+    assert_eq!(a.report().unwrap().errors(), 0);
+    send(&mut a, [Msg::Redo]);
+    assert_eq!(
+        a.report().unwrap().cell(TOTAL_NP).unwrap().value,
+        Some(23.0)
+    );
+    let side = sidecar::load(&dir.path().join("000_7a2d16d58913ef59.reviewed.json"))
+        .unwrap()
+        .unwrap();
+    let actions: Vec<_> = side.edits.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["edit", "undo", "redo"]);
+}
+
+#[test]
+fn invalid_values_are_refused_and_change_nothing() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    goto(&mut a, TOTAL_NP);
+    let before = a.report().unwrap().clone();
+    send(
+        &mut a,
+        [Msg::StartEdit, Msg::Editor(EditorKey::KillToStart)],
+    );
+    type_line(&mut a, "abc");
+    assert!(
+        matches!(a.mode, Mode::Editing(_)),
+        "stays in the editor to fix it"
+    );
+    assert!(a
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.error && n.text.contains("not a number")));
+    send(&mut a, [Msg::Editor(EditorKey::Cancel)]);
+    assert_eq!(a.report().unwrap(), &before);
+}
+
+#[test]
+fn escape_cancels_an_edit() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    goto(&mut a, TOTAL_NP);
+    send(
+        &mut a,
+        [Msg::TypeStart('9'), Msg::Editor(EditorKey::Cancel)],
+    );
+    assert_eq!(
+        a.report().unwrap().cell(TOTAL_NP).unwrap().value,
+        Some(22.0)
+    );
+    assert_eq!(a.mode, Mode::Normal);
+}
+
+#[test]
+fn confirm_clears_the_warning_and_moves_on() {
+    let (_d, paths) = copy_fixtures(&["001"]);
+    let mut a = app(paths);
+    let first = a.cursor_key().unwrap();
+    let warnings = a.report().unwrap().warnings();
+    send(&mut a, [Msg::Confirm]);
+    let r = a.report().unwrap();
+    assert_eq!(r.cell(&first).unwrap().status, CellStatus::Confirmed);
+    assert_eq!(r.warnings(), warnings - 1);
+    assert_ne!(
+        a.cursor_key().unwrap(),
+        first,
+        "jumped to the next flagged cell"
+    );
+}
+
+#[test]
+fn clear_then_zero_and_shift_into_a_blank_neighbour() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    goto(&mut a, "requests.granted.commercial");
+    send(&mut a, [Msg::Clear]);
+    assert_eq!(
+        a.report()
+            .unwrap()
+            .cell("requests.granted.commercial")
+            .unwrap()
+            .value,
+        None
+    );
+    send(&mut a, [Msg::Move(Dir::Left), Msg::ShiftRight]);
+    assert_eq!(
+        a.cursor_key().as_deref(),
+        Some("requests.granted.commercial"),
+        "the cursor follows the value"
+    );
+    assert_eq!(
+        a.report()
+            .unwrap()
+            .cell("requests.granted.commercial")
+            .unwrap()
+            .value,
+        Some(16.0)
+    );
+    send(
+        &mut a,
+        [Msg::ShiftLeft, Msg::Move(Dir::Right), Msg::TypeStart('0')],
+    );
+    type_line(&mut a, "");
+    assert_eq!(
+        a.report()
+            .unwrap()
+            .cell("requests.granted.commercial")
+            .unwrap()
+            .value,
+        Some(0.0)
+    );
+    assert_eq!(a.report().unwrap().errors(), 0);
+}
+
+#[test]
+fn approving_with_open_errors_asks_for_a_reason() {
+    let (dir, paths) = copy_fixtures(&["004"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::Approve]);
+    assert!(matches!(a.mode, Mode::Prompt(..)));
+    type_line(&mut a, "tables lost in conversion; entered elsewhere");
+    assert_eq!(a.doc().unwrap().state.status, ReviewStatus::Approved);
+    let side = sidecar::load(&dir.path().join("004_f1496913e2f754ab.reviewed.json"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(side.review.status, ReviewStatus::Approved);
+    assert_eq!(
+        side.review.reason.as_deref(),
+        Some("tables lost in conversion; entered elsewhere")
+    );
+}
+
+#[test]
+fn reject_records_a_reason() {
+    let (_d, paths) = copy_fixtures(&["004"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::Reject]);
+    type_line(&mut a, "not a report");
+    assert_eq!(a.doc().unwrap().state.status, ReviewStatus::Rejected);
+}
+
+#[test]
+fn reports_step_forward_back_and_to_the_next_with_errors() {
+    let (_d, paths) = copy_fixtures(&["000", "001", "002", "003", "004"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::NextReport]);
+    assert_eq!(a.current, 1);
+    send(&mut a, [Msg::PrevReport, Msg::PrevReport]);
+    assert_eq!(a.current, 0);
+    assert!(a.notice.is_some(), "no report before the first");
+    send(&mut a, [Msg::NextErrorReport]);
+    assert_eq!(a.current, 4, "only 004 has errors");
+    send(&mut a, [Msg::NextErrorReport]);
+    assert_eq!(a.current, 4);
+}
+
+#[test]
+fn queue_lists_sorts_and_opens() {
+    let (_d, paths) = copy_fixtures(&["000", "001", "004"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::ToggleQueue]);
+    assert!(matches!(a.mode, Mode::Queue { selected: 0 }));
+    assert!(a.queue.iter().all(|e| e.summary.is_some()));
+    send(&mut a, [Msg::SortQueue]);
+    send(&mut a, [Msg::StartEdit]);
+    assert_eq!(a.current, 2, "sorted by errors, 004 comes first");
+    assert_eq!(a.mode, Mode::Normal);
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::Help]);
+    assert_eq!(a.mode, Mode::Help);
+    send(&mut a, [Msg::Move(Dir::Down)]);
+    assert_eq!(
+        a.cursor,
+        Cursor::default(),
+        "keys do nothing under the help"
+    );
+    send(&mut a, [Msg::Close]);
+    assert_eq!(a.mode, Mode::Normal);
+}
+
+#[test]
+fn gg_and_g_jump_to_first_and_last_row() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::NextTable, Msg::Bottom]);
+    assert_eq!(
+        a.cursor_key().as_deref(),
+        Some("requests.carried_forward.natural_person")
+    );
+    send(&mut a, [Msg::G, Msg::G]);
+    assert_eq!(
+        a.cursor_key().as_deref(),
+        Some("requests.new_received.natural_person")
+    );
+}
+
+#[test]
+fn click_selects_the_cell_under_the_mouse() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::NextTable]);
+    let areas = tablereview::tui::layout::areas(a.size);
+    let labels = |t: usize, r: usize| tablereview::tui::layout::short_label(&a, t, r);
+    let heads = |t: usize, c: usize| tablereview::tui::layout::column_label(&a, t, c);
+    let g = tablereview::tui::layout::grid_geom(&a, areas.grid, &labels, &heads).unwrap();
+    let (_, x, _) = g.cols[2];
+    let y = g.body_y + 3;
+    send(&mut a, [Msg::Click(x + 1, y)]);
+    assert_eq!(
+        a.cursor_key().as_deref(),
+        Some("requests.partially_granted.research")
+    );
+    assert_eq!(a.focus, Focus::Grid);
+}
+
+#[test]
+fn source_focus_scrolls_the_text_instead_of_moving() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    send(
+        &mut a,
+        [Msg::ToggleFocus, Msg::Move(Dir::Down), Msg::Move(Dir::Down)],
+    );
+    assert_eq!(a.cursor, Cursor::default());
+    assert!(a.source_scroll.is_some());
+}
+
+#[test]
+fn search_finds_text_in_the_source() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::Search]);
+    type_line(&mut a, "无法提供6件");
+    let (s, e) = a.search_hit.unwrap();
+    assert_eq!(&a.doc().unwrap().text[s..e], "无法提供6件");
+    send(&mut a, [Msg::Search]);
+    type_line(&mut a, "不存在的文字");
+    assert!(a.notice.as_ref().unwrap().text.contains("不存在的文字"));
+}
+
+#[test]
+fn reopening_restores_values_and_undo_history() {
+    let (_d, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths.clone());
+    goto(&mut a, TOTAL_NP);
+    send(&mut a, [Msg::TypeStart('5')]);
+    type_line(&mut a, "");
+    send(&mut a, [Msg::Quit]);
+    assert!(a.quit);
+    let mut b = app(paths);
+    assert_eq!(b.report().unwrap().cell(TOTAL_NP).unwrap().value, Some(5.0));
+    send(&mut b, [Msg::Undo]);
+    assert_eq!(
+        b.report().unwrap().cell(TOTAL_NP).unwrap().value,
+        Some(22.0)
+    );
+}
+
+#[test]
+fn a_failed_save_keeps_the_edit_and_quitting_needs_a_second_q() {
+    let (dir, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    // A folder where the sidecar should go makes every save fail, even for root.
+    std::fs::create_dir(dir.path().join("000_7a2d16d58913ef59.reviewed.json")).unwrap();
+    goto(&mut a, TOTAL_NP);
+    send(&mut a, [Msg::TypeStart('7')]);
+    type_line(&mut a, "");
+    assert_eq!(a.report().unwrap().cell(TOTAL_NP).unwrap().value, Some(7.0));
+    let notice = a.notice.clone().unwrap();
+    assert!(
+        notice.error && notice.text.contains("NOT SAVED"),
+        "{notice:?}"
+    );
+    send(&mut a, [Msg::Quit]);
+    assert!(!a.quit);
+    send(&mut a, [Msg::Quit]);
+    assert!(a.quit);
+}

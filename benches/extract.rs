@@ -1,1 +1,36 @@
-fn main() {}
+//! Extraction and checking speed: one report, text to checked grid.
+//!
+//! `cargo bench --bench extract`. Goal (issue 4): one report's extract+check under 100 µs.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use tablereview::extract::extract_text;
+use tablereview::model::Source;
+
+fn source() -> Source {
+    Source {
+        path: "bench.txt".into(),
+        sha256: String::new(),
+        encoding: "utf-8".into(),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for (name, file) in [
+        ("pipe rows (seed 000)", "000_7a2d16d58913ef59.txt"),
+        ("short rows solved (seed 001)", "001_8b45603aceec5a0e.txt"),
+        ("word tabs (seed 002)", "002_0f59753cce69c6af.txt"),
+        ("no tables (seed 004)", "004_f1496913e2f754ab.txt"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        c.bench_function(&format!("extract+check {name}"), |b| {
+            b.iter(|| extract_text(black_box(&text), source()))
+        });
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

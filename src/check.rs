@@ -19,12 +19,14 @@ pub fn run(report: &mut Report, template: &Template) {
     for (table, spec) in report.tables.iter().zip(&template.tables) {
         if !table.found {
             // Cells a reviewer has filled in since are no longer missing.
-            let still_missing: Vec<String> = all_keys(report, &table.id)
-                .into_iter()
-                .filter(|k| {
-                    report
-                        .cell(k)
-                        .is_some_and(|c| c.status == CellStatus::Missing)
+            let still_missing: Vec<String> = table
+                .rows
+                .iter()
+                .flat_map(|r| {
+                    r.cells
+                        .iter()
+                        .filter(|c| c.status == CellStatus::Missing)
+                        .map(move |c| cell_key(&table.id, &r.key, &c.column))
                 })
                 .collect();
             if still_missing.is_empty() {
@@ -43,7 +45,10 @@ pub fn run(report: &mut Report, template: &Template) {
             continue;
         }
         for (ri, row) in table.rows.iter().enumerate() {
-            let rspec = &spec.rows[ri];
+            // A report (or sidecar) of another shape than its template: check what matches.
+            let Some(rspec) = spec.rows.get(ri) else {
+                continue;
+            };
             if !row.cells.is_empty() && row.cells.iter().all(|c| c.status == CellStatus::Missing) {
                 out.push(Finding {
                     rule: "missing-row".into(),
@@ -110,7 +115,7 @@ pub fn run(report: &mut Report, template: &Template) {
         }
     }
     for identity in template.identities() {
-        if let Some(f) = check_identity(report, template, &identity) {
+        if let Some(f) = check_identity(report, template, identity) {
             out.push(f);
         }
     }
@@ -129,14 +134,6 @@ fn ambiguous_text(candidates: &[Option<f64>]) -> String {
         "could be {} (several placements satisfy the identities); choose one",
         shown.join(" or ")
     )
-}
-
-fn all_keys(report: &Report, table: &str) -> Vec<String> {
-    report
-        .cells()
-        .filter(|(k, _)| k.split('.').next() == Some(table))
-        .map(|(k, _)| k)
-        .collect()
 }
 
 /// A cell's human name: row short label and column label.

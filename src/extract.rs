@@ -19,7 +19,7 @@ use crate::model::{
 use crate::template::{self, Layout, TableSpec, Template};
 use crate::value::{self, Piece};
 use align::ShortRun;
-use labels::{LabelIndex, MatchKind};
+use labels::MatchKind;
 use tokenize::{Token, TokenKind};
 
 /// Rules whose findings the extractor makes (the checker owns all others).
@@ -71,15 +71,19 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn extract_text(text: &str, source: Source) -> Report {
     let (year, organization) = segment::report_meta(text);
     let mut findings = Vec::new();
-    let template = choose_template(text, year, &mut findings);
-    let regions = segment::table_regions(text, template);
+    // Every format numbers and names its sections alike, so regions and tokens are found once.
+    let regions = segment::table_regions(text, &template::all()[0]);
+    let tokens: Vec<Option<Vec<Token>>> = regions
+        .iter()
+        .map(|r| r.clone().map(|r| tokenize::tokenize(text, r)))
+        .collect();
+    let template = choose_template(&tokens, year, &mut findings);
     let line_starts = line_starts(text);
     let mut tables = template.empty_tables();
     for (ti, spec) in template.tables.iter().enumerate() {
-        let Some(region) = regions[ti].clone() else {
+        let Some(Some(tokens)) = tokens.get(ti) else {
             continue;
         };
-        let tokens = tokenize::tokenize(text, region);
         let mut builder = TableBuilder {
             text,
             spec,
@@ -89,7 +93,7 @@ pub fn extract_text(text: &str, source: Source) -> Report {
             line_starts: &line_starts,
             runs: Vec::new(),
         };
-        builder.fill(&tokens);
+        builder.fill(tokens);
     }
     let mut report = Report {
         schema: REPORT_SCHEMA.to_string(),
@@ -117,32 +121,32 @@ fn span_of(line_starts: &[usize], start: usize, end: usize) -> Span {
 
 /// Picks the format by the proactive table's column labels, then by year.
 fn choose_template(
-    text: &str,
+    tokens: &[Option<Vec<Token>>],
     year: Option<i32>,
     findings: &mut Vec<Finding>,
 ) -> &'static Template {
     let all = template::all();
     let base = &all[0];
-    let regions = segment::table_regions(text, base);
-    let labels: Vec<String> = regions
+    let labels: Vec<String> = tokens
         .iter()
         .flatten()
-        .flat_map(|r| tokenize::tokenize(text, r.clone()))
+        .flatten()
         .filter_map(|t| t.text().map(labels::canonical))
         .collect();
+    let column_labels = |t: &Template| -> Vec<String> {
+        t.tables
+            .iter()
+            .flat_map(|tb| tb.columns.iter().map(|c| labels::canonical(&c.label)))
+            .collect()
+    };
     let score = |t: &Template| -> usize {
         let others: Vec<String> = all
             .iter()
             .filter(|o| o.key != t.key)
-            .flat_map(|o| {
-                o.tables
-                    .iter()
-                    .flat_map(|tb| tb.columns.iter().map(|c| labels::canonical(&c.label)))
-            })
+            .flat_map(column_labels)
             .collect();
-        t.tables
-            .iter()
-            .flat_map(|tb| tb.columns.iter().map(|c| labels::canonical(&c.label)))
+        column_labels(t)
+            .into_iter()
             .filter(|l| !others.contains(l) && labels.iter().any(|t| t.contains(l.as_str())))
             .count()
     };
@@ -248,7 +252,7 @@ impl TableBuilder<'_> {
 
     /// Rows recognised by label; each takes the value tokens up to the next text token.
     fn row_hits(&mut self, tokens: &[Token]) -> Vec<RowHit> {
-        let index = LabelIndex::new(self.spec);
+        let index = self.spec.label_index();
         let mut hits: Vec<RowHit> = Vec::new();
         let mut current: Option<RowHit> = None;
         let mut orphans: Vec<usize> = Vec::new();
@@ -569,8 +573,9 @@ impl TableBuilder<'_> {
         let identities: Vec<_> = self
             .template
             .identities()
-            .into_iter()
+            .iter()
             .filter(|i| i.table == self.spec.id)
+            .cloned()
             .collect();
         let runs: Vec<QueuedRun> = std::mem::take(&mut self.runs);
         let solvable: Vec<ShortRun> = runs.iter().map(|q| q.run.clone()).collect();

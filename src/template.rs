@@ -20,6 +20,9 @@ pub struct Template {
     pub sections: Vec<SectionSpec>,
     pub tables: Vec<TableSpec>,
     pub identities: Vec<IdentitySpec>,
+    /// The identities instantiated over cells, computed once.
+    #[serde(skip)]
+    instances: OnceLock<Vec<Identity>>,
 }
 
 /// A report section heading: its numeral and words that identify it.
@@ -51,6 +54,9 @@ pub struct TableSpec {
     pub layout: Layout,
     pub columns: Vec<ColumnSpec>,
     pub rows: Vec<RowSpec>,
+    /// Row labels prepared for matching, computed once.
+    #[serde(skip)]
+    label_index: OnceLock<crate::extract::labels::LabelIndex>,
 }
 
 /// What kind of number a column holds.
@@ -197,8 +203,12 @@ impl Template {
         self.tables.iter().find(|t| t.id == id)
     }
 
-    /// Instantiates every identity over concrete cells of the template.
-    pub fn identities(&self) -> Vec<Identity> {
+    /// Every identity instantiated over concrete cells of the template (computed once).
+    pub fn identities(&self) -> &[Identity] {
+        self.instances.get_or_init(|| self.instantiate())
+    }
+
+    fn instantiate(&self) -> Vec<Identity> {
         let mut out = Vec::new();
         for spec in &self.identities {
             let Some(table) = self.table(&spec.table) else {
@@ -300,6 +310,12 @@ impl Template {
 }
 
 impl TableSpec {
+    /// The row labels prepared for matching (built once per table).
+    pub fn label_index(&self) -> &crate::extract::labels::LabelIndex {
+        self.label_index
+            .get_or_init(|| crate::extract::labels::LabelIndex::new(self))
+    }
+
     /// Index of a row by key.
     pub fn row_index(&self, key: &str) -> Option<usize> {
         self.rows.iter().position(|r| r.key == key)

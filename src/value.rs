@@ -3,10 +3,6 @@
 //! Shared by the extractor (source text) and the review screen (what a person types), so
 //! both accept and refuse exactly the same things.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use crate::template::ValueKind;
 
 /// Marks that mean "not applicable" in real tables.
@@ -42,14 +38,56 @@ pub fn fold_width(s: &str) -> String {
         .collect()
 }
 
-fn number_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|亿元|元|件|宗|条|个|次|项|人次|家|%)?$",
-        )
-        .expect("number pattern compiles")
-    })
+/// Parses `[+-]digits[,ddd…][.digits][unit]` by hand: this runs on every value token, and a
+/// regex here was most of the extractor's time.
+fn parse_number(s: &str) -> Option<(f64, bool, bool, Option<&str>)> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => ("+", &s[1..]),
+        b'-' => ("-", &s[1..]),
+        _ => ("", s),
+    };
+    let digits_end = rest
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b',' || b == b'.'))
+        .unwrap_or(rest.len());
+    let (number, unit) = rest.split_at(digits_end);
+    let unit = if unit.is_empty() {
+        None
+    } else if UNITS.contains(&unit) || unit == "%" {
+        Some(unit)
+    } else {
+        return None;
+    };
+    let (int, frac) = match number.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (number, None),
+    };
+    if int.is_empty()
+        || frac.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    if int.contains(',') {
+        // Thousands separators: groups of three after a leading group of one to three.
+        let mut groups = int.split(',');
+        let first = groups.next()?;
+        if first.is_empty() || first.len() > 3 || !groups.all(|g| g.len() == 3) {
+            return None;
+        }
+    }
+    if !int.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        return None;
+    }
+    let plain: String = int.chars().filter(|c| *c != ',').collect();
+    let text = match frac {
+        Some(f) => format!("{plain}.{f}"),
+        None => plain,
+    };
+    let mut value: f64 = text.parse().ok()?;
+    if sign == "-" {
+        value = -value;
+    }
+    Some((value, !sign.is_empty(), frac.is_some(), unit))
 }
 
 const UNITS: &[&str] = &[
@@ -58,31 +96,36 @@ const UNITS: &[&str] = &[
 
 /// Classifies one whitespace-free piece of cell text.
 pub fn classify(piece: &str) -> Piece {
-    let folded = fold_width(piece);
-    let s = folded.trim();
+    // Most pieces are Chinese text: anything that cannot start a number, a mark or a unit is.
+    let starts_value = piece.chars().next().is_some_and(|c| {
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || "+-－−/／\\—–×＋万亿元件宗条个次项人家%".contains(c)
+    });
+    if !starts_value {
+        return Piece::Text;
+    }
+    let folded;
+    let s = if piece.is_ascii() {
+        piece.trim()
+    } else {
+        folded = fold_width(piece);
+        folded.trim()
+    };
     if NOT_APPLICABLE.contains(&s) {
         return Piece::NotApplicable;
     }
     if UNITS.contains(&s) {
         return Piece::Unit(s.to_string());
     }
-    let Some(caps) = number_re().captures(s) else {
-        return Piece::Text;
-    };
-    let sign = caps.get(1).map_or("", |m| m.as_str());
-    let int: String = caps[2].chars().filter(|c| *c != ',').collect();
-    let frac = caps.get(3).map_or("", |m| m.as_str());
-    let Ok(mut value) = format!("{int}{frac}").parse::<f64>() else {
-        return Piece::Text;
-    };
-    if sign == "-" {
-        value = -value;
-    }
-    Piece::Number {
-        value,
-        signed: !sign.is_empty(),
-        decimal: !frac.is_empty(),
-        unit: caps.get(4).map(|m| m.as_str().to_string()),
+    match parse_number(s) {
+        Some((value, signed, decimal, unit)) => Piece::Number {
+            value,
+            signed,
+            decimal,
+            unit: unit.map(str::to_string),
+        },
+        None => Piece::Text,
     }
 }
 
@@ -204,6 +247,13 @@ mod tests {
     #[case("—", Piece::NotApplicable)]
     #[case("万元", Piece::Unit("万元".into()))]
     #[case("- 3 -", Piece::Text)]
+    #[case("1.", Piece::Text)]
+    #[case("1,23", Piece::Text)]
+    #[case("12,345.5", Piece::Number { value: 12345.5, signed: false, decimal: true, unit: None })]
+    #[case("+4", Piece::Number { value: 4.0, signed: true, decimal: false, unit: None })]
+    #[case("3件", Piece::Number { value: 3.0, signed: false, decimal: false, unit: Some("件".into()) })]
+    #[case("3件x", Piece::Text)]
+    #[case(".5", Piece::Text)]
     fn pieces_classify(#[case] s: &str, #[case] want: Piece) {
         assert_eq!(classify(s), want);
     }

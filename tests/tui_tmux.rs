@@ -167,3 +167,103 @@ fn fix_a_wrong_cell_by_typing_then_undo_redo_and_quit() {
         .unwrap();
     assert_eq!(after.code(), Some(0), "the reviewed values check clean");
 }
+
+fn tmux_available() -> bool {
+    if std::env::var_os("TABLEREVIEW_SKIP_TMUX").is_some() {
+        eprintln!("skipped: TABLEREVIEW_SKIP_TMUX is set");
+        return false;
+    }
+    assert!(
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "tmux is needed for this test (apt-get install tmux, or set TABLEREVIEW_SKIP_TMUX=1)"
+    );
+    true
+}
+
+fn processes_mentioning(needle: &str) -> usize {
+    let out = Command::new("pgrep").args(["-f", needle]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().count()
+}
+
+#[test]
+fn closing_the_terminal_or_sigterm_ends_the_review() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("hangup-probe.txt");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),
+        &report,
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_tablereview");
+    let needle = format!("^{bin} review {}", report.display());
+    let wait_gone = || {
+        let start = Instant::now();
+        while processes_mentioning(&needle) > 0 && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        processes_mentioning(&needle)
+    };
+
+    // The window closes under it (tmux server killed): the process must not linger.
+    let t = Tmux {
+        socket: format!("tablereview-hup-{}", std::process::id()),
+    };
+    let command = format!("exec {bin} review {}", report.display());
+    t.cmd(&[
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &command,
+    ]);
+    t.wait_for("report 1/1");
+    drop(t);
+    assert_eq!(
+        wait_gone(),
+        0,
+        "review kept running after its terminal closed"
+    );
+
+    // SIGTERM: the process ends and gives the terminal back (the shell prints after it).
+    let t = Tmux {
+        socket: format!("tablereview-term-{}", std::process::id()),
+    };
+    let command = format!(
+        "{bin} review {}; echo review-ended-$?; sleep 30",
+        report.display()
+    );
+    t.cmd(&[
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &command,
+    ]);
+    t.wait_for("report 1/1");
+    Command::new("pkill")
+        .args(["-TERM", "-f", &needle])
+        .status()
+        .unwrap();
+    let screen = t.wait_for("review-ended-");
+    assert!(
+        !screen.contains("report 1/1"),
+        "the alternate screen was left: {screen}"
+    );
+    assert_eq!(wait_gone(), 0);
+}

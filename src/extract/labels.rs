@@ -21,6 +21,7 @@ pub enum MatchKind {
     Fuzzy(f64),
 }
 
+#[derive(Debug, Clone)]
 struct Entry {
     row: usize,
     full: String,
@@ -28,6 +29,7 @@ struct Entry {
 }
 
 /// The labels of one table, prepared for matching.
+#[derive(Debug, Clone)]
 pub struct LabelIndex {
     entries: Vec<Entry>,
 }

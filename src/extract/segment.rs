@@ -68,6 +68,14 @@ fn headings(text: &str, template: &Template) -> Vec<Heading> {
     for line in text.split('\n') {
         let range = off..off + line.len();
         off += line.len() + 1;
+        // Cheap test first: a heading starts with a section numeral.
+        let first = line
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '|')
+            .chars()
+            .next();
+        if !first.is_some_and(|c| "一二三四五六".contains(c)) {
+            continue;
+        }
         let norm = normalize_label(&line.replace('|', ""));
         if norm.chars().count() > 40 {
             continue;
@@ -123,7 +131,21 @@ const LEAD_INS: &[&str] = &[
 /// The report's year and organisation, from its title or opening sentence.
 pub fn report_meta(text: &str) -> (Option<i32>, Option<String>) {
     let head: String = text.chars().take(4000).collect();
-    if let Some(c) = title_re().captures(&head) {
+    // The title pattern is costly to try at every position: try it only around the words
+    // every title contains.
+    let title = head.match_indices("政府信息公开").find_map(|(at, _)| {
+        let from = head[..at]
+            .char_indices()
+            .rev()
+            .nth(60)
+            .map_or(0, |(i, _)| i);
+        let to = head[at..]
+            .char_indices()
+            .nth(24)
+            .map_or(head.len(), |(i, _)| at + i);
+        title_re().captures(&head[from..to])
+    });
+    if let Some(c) = title {
         let year = c[2].parse().ok();
         let mut org = c[1].trim().to_string();
         for lead in LEAD_INS {

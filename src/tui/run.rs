@@ -1,9 +1,14 @@
 //! The terminal runtime: set-up and restore (also on panic, Ctrl-C, SIGTERM, SIGHUP), the
 //! event loop, and drawing.
+//!
+//! Terminal events are read on their own thread and handed over a channel, so the main loop
+//! wakes at least every 250 ms whatever the terminal does: crossterm's reader can spin without
+//! returning once its terminal hangs up, and the loop must still notice signals and the hang-up.
 
 use std::io::stdout;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,18 +50,28 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     dispatch(app, Msg::Resize(size.width, size.height));
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            if tx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
     while !app.quit {
         terminal.draw(|frame| view::view(app, frame))?;
-        if stop.load(Ordering::Relaxed) {
+        let ev = match rx.recv_timeout(Duration::from_millis(250)) {
+            Ok(ev) => Some(ev),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        if stop.load(Ordering::Relaxed) || terminal_hung_up() {
             break;
         }
-        if !event::poll(Duration::from_millis(250))? {
-            continue;
-        }
-        let msg = match event::read()? {
-            Event::Key(key) => key_to_msg(&app.mode, key),
-            Event::Mouse(m) => mouse_to_msg(m),
-            Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        let msg = match ev {
+            Some(Event::Key(key)) => key_to_msg(&app.mode, key),
+            Some(Event::Mouse(m)) => mouse_to_msg(m),
+            Some(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
             _ => None,
         };
         if let Some(msg) = msg {
@@ -64,4 +79,22 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Whether the terminal on standard input has gone away (its window closed).
+#[cfg(unix)]
+fn terminal_hung_up() -> bool {
+    let mut fds = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, zero timeout; poll only writes `revents`.
+    let n = unsafe { libc::poll(&mut fds, 1, 0) };
+    n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+#[cfg(not(unix))]
+fn terminal_hung_up() -> bool {
+    false
 }

@@ -41,7 +41,9 @@ fn bench(c: &mut Criterion) {
     dispatch(&mut app, Msg::NextReport);
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
     c.bench_function("frame: full report 160x48", |b| {
-        b.iter(|| terminal.draw(|f| view(&app, f)).unwrap())
+        b.iter(|| {
+            terminal.draw(|f| view(&app, f)).unwrap();
+        })
     });
     // Visit every report once so the step measures moving, not first extraction.
     for _ in 0..5 {

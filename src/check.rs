@@ -254,3 +254,106 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod identity_tests {
+    use crate::extract::extract_text;
+    use crate::model::{Report, Severity, Source};
+    use crate::synth::{render, sample_values, Rng, Style};
+    use crate::template::by_key;
+    use rstest::rstest;
+
+    fn clean(key: &str) -> Report {
+        let t = by_key(key).unwrap();
+        let year = t.last_year.unwrap_or(2023);
+        let values = sample_values(t, &mut Rng::new(7), 0);
+        let text = render(t, &values, "某县", year, Style::PipeRows, false);
+        let source = Source {
+            path: String::new(),
+            sha256: String::new(),
+            encoding: "utf-8".into(),
+        };
+        let report = extract_text(&text, source);
+        assert_eq!(report.errors(), 0, "{:#?}", report.findings);
+        report
+    }
+
+    #[rstest]
+    #[case("gov-2021", "requests.carried_over.research", &["H1", "H3"])]
+    #[case("gov-2021", "requests.granted.commercial", &["H2", "H3"])]
+    #[case("gov-2021", "requests.granted.total", &["H2", "H3"])]
+    #[case("gov-2021", "requests.total_processed.total", &["H1", "H2", "H3"])]
+    #[case("gov-2021", "appeals.litigation_direct.pending", &["H4"])]
+    #[case("gov-2019", "requests.other_processing.other", &["H2", "H3"])]
+    #[case("gov-2019", "appeals.review.total", &["H4"])]
+    fn changing_a_cell_breaks_exactly_its_identities(
+        #[case] template: &str,
+        #[case] cell: &str,
+        #[case] rules: &[&str],
+    ) {
+        let mut report = clean(template);
+        let c = report.cell_mut(cell).unwrap();
+        c.value = Some(c.value.unwrap_or(0.0) + 5.0);
+        super::run(&mut report, by_key(template).unwrap());
+        let mut fired: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.rule.as_str())
+            .collect();
+        fired.sort();
+        fired.dedup();
+        assert_eq!(fired, rules);
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+        {
+            assert!(
+                f.cells.iter().any(|k| k == cell),
+                "{f:?} does not name {cell}"
+            );
+            assert!(f.message.contains('≠'), "{}", f.message);
+        }
+    }
+
+    #[test]
+    fn soft_rule_warns_when_more_published_than_made() {
+        let mut report = clean("gov-2019");
+        report
+            .cell_mut("proactive.regulations.newly_made")
+            .unwrap()
+            .value = Some(1.0);
+        report
+            .cell_mut("proactive.regulations.newly_published")
+            .unwrap()
+            .value = Some(3.0);
+        super::run(&mut report, by_key("gov-2019").unwrap());
+        let s1: Vec<_> = report.findings.iter().filter(|f| f.rule == "S1").collect();
+        assert_eq!(s1.len(), 1);
+        assert_eq!(s1[0].severity, Severity::Warning);
+        assert!(
+            s1[0].message.contains("新公开: 3 > 新制作 1"),
+            "{}",
+            s1[0].message
+        );
+    }
+
+    #[test]
+    fn tables_in_the_other_format_than_the_year_warn() {
+        let t = by_key("gov-2019").unwrap();
+        let values = sample_values(t, &mut Rng::new(3), 0);
+        let text = render(t, &values, "某县", 2023, Style::PipeRows, false);
+        let source = Source {
+            path: String::new(),
+            sha256: String::new(),
+            encoding: "utf-8".into(),
+        };
+        let report = extract_text(&text, source);
+        assert_eq!(report.template, "gov-2019", "the labels decide");
+        assert!(report
+            .findings
+            .iter()
+            .any(|f| f.rule == "template-year-mismatch"));
+    }
+}

@@ -8,6 +8,16 @@ use crate::model::{format_value, Cell, CellStatus, Report, Severity};
 
 /// One cell in compact notation: `12`, `_` blank, `/` n/a, `12*` inferred, `12?` ambiguous,
 /// `!raw` invalid, `-` missing.
+///
+/// ```
+/// use tablereview::model::{Cell, CellStatus};
+/// use tablereview::summary::cell_text;
+/// let mut cell = Cell::missing("total");
+/// assert_eq!(cell_text(&cell), "-");
+/// cell.value = Some(591.0);
+/// cell.status = CellStatus::Inferred;
+/// assert_eq!(cell_text(&cell), "591*");
+/// ```
 pub fn cell_text(cell: &Cell) -> String {
     let v = || cell.value.map(format_value).unwrap_or_else(|| "_".into());
     match cell.status {

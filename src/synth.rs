@@ -81,6 +81,19 @@ pub fn sample_values(template: &Template, rng: &mut Rng, blank_rate: u64) -> Val
             }
         }
     }
+    // Soft rule S1 (gov-2019): no more published than made.
+    let keys: Vec<String> = v
+        .keys()
+        .filter(|k| k.ends_with(".newly_published"))
+        .cloned()
+        .collect();
+    for k in keys {
+        let made = k.replace(".newly_published", ".newly_made");
+        let cap = v.get(&made).copied().unwrap_or(0.0);
+        if let Some(p) = v.get_mut(&k) {
+            *p = p.min(cap);
+        }
+    }
     // Make the identities hold: totals from parts, then (七)总计, then 一 from the rest.
     let get = |v: &BTreeMap<String, f64>, k: &str| v.get(k).copied().unwrap_or(0.0);
     if let Some(req) = template.table("requests") {

@@ -263,3 +263,24 @@ pub static ZH: Strings = Strings {
     h_quit: "退出",
     h_editor: "编辑时：Enter 提交 · Esc 取消 · Ctrl-a/e 行首/行尾 · Ctrl-u/k 删除 · Ctrl-w 删词",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_language_wins_and_zh_locales_mean_chinese() {
+        assert_eq!(Lang::detect(Some("zh")), Lang::Zh);
+        assert_eq!(Lang::detect(Some("zh_CN.UTF-8")), Lang::Zh);
+        assert_eq!(Lang::detect(Some("en")), Lang::En);
+        assert_eq!(Lang::detect(Some("C")), Lang::En);
+    }
+
+    #[test]
+    fn both_catalogues_fill_every_table_name() {
+        for s in [&EN, &ZH] {
+            assert!(s.tables.iter().all(|t| !t.is_empty()));
+            assert!(!s.hint.is_empty() && !s.h_quit.is_empty());
+        }
+    }
+}

@@ -89,7 +89,7 @@ impl ReviewDoc {
         };
         match sidecar::load(&doc.sidecar_path) {
             Ok(None) => {}
-            Ok(Some(side)) if side.report.source.sha256 == doc.extracted.source.sha256 => {
+            Ok(Some(side)) if fits(&side, &doc.extracted) => {
                 doc.apply_sidecar(side);
             }
             Ok(Some(side)) => {
@@ -107,17 +107,7 @@ impl ReviewDoc {
     }
 
     fn apply_sidecar(&mut self, side: Sidecar) {
-        let mut reviewed = side.report;
-        reviewed.schema = self.extracted.schema.clone();
-        // The sidecar's findings may come from an older checker: recompute them.
-        reviewed.findings = self
-            .extracted
-            .findings
-            .iter()
-            .filter(|f| extract::EXTRACT_RULES.contains(&f.rule.as_str()))
-            .cloned()
-            .collect();
-        check::run(&mut reviewed, self.template);
+        let reviewed = reviewed_values(&self.extracted, side.report, self.template);
         self.current = reviewed;
         let (history, last) = sidecar::history_from_log(&side.edits);
         self.history = history;
@@ -399,6 +389,25 @@ impl ReviewDoc {
     }
 }
 
+/// Whether a sidecar was made from this very text, read the same way.
+fn fits(side: &Sidecar, extracted: &Report) -> bool {
+    side.report.source.sha256 == extracted.source.sha256 && side.report.template == extracted.template
+}
+
+/// The sidecar's reviewed grid with findings recomputed by this checker (the sidecar's may
+/// come from an older one); the extractor's own findings still apply.
+fn reviewed_values(extracted: &Report, mut reviewed: Report, template: &Template) -> Report {
+    reviewed.schema = extracted.schema.clone();
+    reviewed.findings = extracted
+        .findings
+        .iter()
+        .filter(|f| extract::EXTRACT_RULES.contains(&f.rule.as_str()))
+        .cloned()
+        .collect();
+    check::run(&mut reviewed, template);
+    reviewed
+}
+
 fn stale_finding(path: &Path) -> Finding {
     Finding {
         rule: "stale-review".into(),
@@ -428,17 +437,9 @@ pub fn reviewed_report(
     let path = sidecar_path(source, out_dir);
     match sidecar::load(&path)? {
         None => Ok((extracted, None)),
-        Some(side) if side.report.source.sha256 == extracted.source.sha256 => {
-            let doc_template = template::by_key(&extracted.template).expect("known template");
-            let mut reviewed = side.report;
-            reviewed.schema = extracted.schema.clone();
-            reviewed.findings = extracted
-                .findings
-                .iter()
-                .filter(|f| extract::EXTRACT_RULES.contains(&f.rule.as_str()))
-                .cloned()
-                .collect();
-            check::run(&mut reviewed, doc_template);
+        Some(side) if fits(&side, &extracted) => {
+            let template = template::by_key(&extracted.template).expect("known template");
+            let reviewed = reviewed_values(&extracted, side.report, template);
             Ok((reviewed, Some(side.review)))
         }
         Some(side) => {

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
 use crate::model::Report;
-use crate::{files, summary};
+use crate::{batch, files, summary};
 
 /// Check and correct the tables of Chinese government information-disclosure annual reports.
 #[derive(Debug, Parser)]
@@ -28,12 +28,37 @@ pub struct Cli {
 pub enum Command {
     /// Extract the tables of report texts into report JSON.
     Extract {
-        /// Report text files (.txt, UTF-8 or GB18030).
+        /// Report text files (.txt, UTF-8 or GB18030) or folders (searched recursively for *.txt).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Where to write: a file, a folder, or `-` for stdout [default: <stem>.extracted.json beside each input].
+        /// Where to write: a file, a folder, or `-` for stdout (one JSON per line for several)
+        /// [default: <stem>.extracted.json beside each input].
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Export the reviewed dataset: one record per report (reviewed values where reviewed).
+    Export {
+        /// Report files or folders (searched recursively for *.txt).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output file, or `-` for stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Output format [default: from the output's extension; jsonl for stdout].
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Only reports a reviewer approved.
+        #[arg(long)]
+        only_approved: bool,
+        /// Also export reports a reviewer rejected (status `rejected`).
+        #[arg(long)]
+        include_rejected: bool,
+        /// No progress bar or summary.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Check reports (files or folders) and list their findings.
     Check {
@@ -46,7 +71,7 @@ pub enum Command {
         /// Ignore reviewed sidecars and check what the text itself says.
         #[arg(long)]
         raw: bool,
-        /// Show errors only, not warnings, in the readable summary.
+        /// Errors only (no warnings) in the readable output; no progress bar.
         #[arg(short, long)]
         quiet: bool,
     },
@@ -81,6 +106,14 @@ pub enum Command {
     },
 }
 
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Json,
+    Jsonl,
+    Csv,
+}
+
 /// Interface languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
@@ -98,7 +131,26 @@ pub enum ShowFormat {
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Extract { files, output } => extract(&files, output.as_deref()),
+        Command::Extract {
+            files,
+            output,
+            quiet,
+        } => extract(&files, output.as_deref(), quiet),
+        Command::Export {
+            paths,
+            output,
+            format,
+            only_approved,
+            include_rejected,
+            quiet,
+        } => export(
+            &paths,
+            &output,
+            format,
+            only_approved,
+            include_rejected,
+            quiet,
+        ),
         Command::Check {
             paths,
             json,
@@ -132,8 +184,32 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn extract(files: &[PathBuf], output: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let mut failed = false;
+/// A progress bar on stderr for large batches, when stderr is a terminal.
+fn progress(len: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || len < 50 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} reports {elapsed} (eta {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Expands paths, printing what could not be found; true when something was missing.
+fn inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
+    let (reports, problems) = files::collect_reports(paths);
+    for p in &problems {
+        eprintln!("tablereview: {p}");
+    }
+    (reports, !problems.is_empty())
+}
+
+fn extract(paths: &[PathBuf], output: Option<&Path>, quiet: bool) -> anyhow::Result<ExitCode> {
+    let (files, mut failed) = inputs(paths);
     let to_stdout = output == Some(Path::new("-"));
     let into_dir = output.filter(|o| !to_stdout && (o.is_dir() || files.len() > 1));
     if let Some(dir) = into_dir {
@@ -144,33 +220,45 @@ fn extract(files: &[PathBuf], output: Option<&Path>) -> anyhow::Result<ExitCode>
             );
         }
     }
+    let bar = progress(files.len(), quiet);
     let stdout = std::io::stdout();
-    for file in files {
-        let report = match crate::extract::extract_file(file) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("tablereview: {e}");
-                failed = true;
-                continue;
+    let single = files.len() == 1;
+    batch::ordered(
+        &files,
+        |file| crate::extract::extract_file(file),
+        |file, result| -> anyhow::Result<()> {
+            if let Some(b) = &bar {
+                b.inc(1);
             }
-        };
-        if to_stdout {
-            let mut lock = stdout.lock();
-            if files.len() == 1 {
-                serde_json::to_writer_pretty(&mut lock, &report)?;
-            } else {
-                serde_json::to_writer(&mut lock, &report)?;
+            let report = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("tablereview: {e}");
+                    failed = true;
+                    return Ok(());
+                }
+            };
+            if to_stdout {
+                let mut lock = stdout.lock();
+                if single {
+                    serde_json::to_writer_pretty(&mut lock, &report)?;
+                } else {
+                    serde_json::to_writer(&mut lock, &report)?;
+                }
+                writeln!(lock)?;
+                return Ok(());
             }
-            writeln!(lock)?;
-            continue;
-        }
-        let target = match (into_dir, output) {
-            (Some(dir), _) => dir.join(files::sibling_name(file, "extracted.json")),
-            (None, Some(path)) => path.to_path_buf(),
-            (None, None) => files::sibling(file, "extracted.json"),
-        };
-        let json = serde_json::to_vec_pretty(&report)?;
-        crate::files::write_atomic(&target, &json)?;
+            let target = match (into_dir, output) {
+                (Some(dir), _) => dir.join(files::sibling_name(file, "extracted.json")),
+                (None, Some(path)) => path.to_path_buf(),
+                (None, None) => files::sibling(file, "extracted.json"),
+            };
+            files::write_atomic(&target, &serde_json::to_vec_pretty(&report)?)?;
+            Ok(())
+        },
+    )?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
     Ok(if failed {
         ExitCode::from(2)
@@ -179,54 +267,208 @@ fn extract(files: &[PathBuf], output: Option<&Path>) -> anyhow::Result<ExitCode>
     })
 }
 
+/// Counts for `check`'s closing summary.
+#[derive(Debug, Default)]
+struct Tally {
+    reports: usize,
+    clean: usize,
+    with_errors: usize,
+    with_warnings: usize,
+    approved: usize,
+}
+
 fn check(paths: &[PathBuf], json: bool, raw: bool, quiet: bool) -> anyhow::Result<ExitCode> {
-    let (reports, problems) = files::collect_reports(paths);
-    let mut any_error = false;
-    let mut failed = !problems.is_empty();
-    for p in &problems {
-        eprintln!("tablereview: {p}");
-    }
+    let (reports, mut failed) = inputs(paths);
+    let bar = progress(reports.len(), quiet);
     let stdout = std::io::stdout();
-    for path in reports {
-        let report = match load_for_check(&path, raw) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("tablereview: {e}");
-                failed = true;
-                continue;
+    let mut tally = Tally::default();
+    batch::ordered(
+        &reports,
+        |path| load_for_check(path, raw),
+        |_, result| -> anyhow::Result<()> {
+            if let Some(b) = &bar {
+                b.inc(1);
             }
-        };
-        any_error |= report.errors() > 0;
-        let mut lock = stdout.lock();
-        if json {
-            let line = serde_json::json!({
-                "path": report.source.path,
-                "template": report.template,
-                "errors": report.errors(),
-                "warnings": report.warnings(),
-                "findings": report.findings,
-            });
-            serde_json::to_writer(&mut lock, &line)?;
-            writeln!(lock)?;
-        } else {
-            write!(lock, "{}", summary::check_summary(&report, !quiet))?;
+            let (report, approved) = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    let msg = format!("tablereview: {e}");
+                    match &bar {
+                        Some(b) => b.suspend(|| eprintln!("{msg}")),
+                        None => eprintln!("{msg}"),
+                    }
+                    failed = true;
+                    return Ok(());
+                }
+            };
+            let (e, w) = (report.errors(), report.warnings());
+            tally.reports += 1;
+            tally.clean += usize::from(e == 0 && w == 0);
+            tally.with_errors += usize::from(e > 0);
+            tally.with_warnings += usize::from(w > 0);
+            tally.approved += usize::from(approved);
+            let mut lock = stdout.lock();
+            if json {
+                let line = serde_json::json!({
+                    "path": report.source.path,
+                    "template": report.template,
+                    "errors": e,
+                    "warnings": w,
+                    "findings": report.findings,
+                });
+                serde_json::to_writer(&mut lock, &line)?;
+                writeln!(lock)?;
+            } else {
+                write!(lock, "{}", summary::check_summary(&report, !quiet))?;
+            }
+            Ok(())
+        },
+    )?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let line = format!(
+        "{} reports: {} clean, {} with errors, {} with warnings, {} approved",
+        tally.reports, tally.clean, tally.with_errors, tally.with_warnings, tally.approved
+    );
+    if json {
+        // Standard output stays one JSON object per line.
+        if !quiet {
+            eprintln!("{line}");
         }
+    } else {
+        writeln!(stdout.lock(), "{line}")?;
     }
     Ok(if failed {
         ExitCode::from(2)
-    } else if any_error {
+    } else if tally.with_errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// The report `check` judges: the reviewed sidecar's values where one exists, unless `raw`.
-fn load_for_check(path: &Path, raw: bool) -> Result<Report, Error> {
+/// The report `check` judges: the reviewed sidecar's values where one exists, unless `raw`;
+/// with whether a reviewer approved it.
+fn load_for_check(path: &Path, raw: bool) -> Result<(Report, bool), Error> {
     if raw {
-        return crate::extract::extract_file(path);
+        return crate::extract::extract_file(path).map(|r| (r, false));
     }
-    crate::review::reviewed_report(path, None).map(|(report, _)| report)
+    crate::review::reviewed_report(path, None).map(|(report, review)| {
+        let approved = review.is_some_and(|r| r.status == crate::sidecar::ReviewStatus::Approved);
+        (report, approved)
+    })
+}
+
+fn export(
+    paths: &[PathBuf],
+    output: &Path,
+    format: Option<FormatArg>,
+    only_approved: bool,
+    include_rejected: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    use crate::export::{self as ex, Format};
+    let to_stdout = output == Path::new("-");
+    let format = match format {
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Jsonl) => Format::Jsonl,
+        Some(FormatArg::Csv) => Format::Csv,
+        None if to_stdout => Format::Jsonl,
+        None => Format::from_path(output).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: cannot tell the format from the name; use .json, .jsonl or .csv, or --format",
+                output.display()
+            )
+        })?,
+    };
+    let (reports, mut failed) = inputs(paths);
+    let bar = progress(reports.len(), quiet);
+    // A file export is written beside its target and renamed into place when complete.
+    let (mut tmp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write>) = if to_stdout {
+        (None, Box::new(std::io::BufWriter::new(std::io::stdout())))
+    } else {
+        let dir = match output.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let file = tempfile::Builder::new()
+            .prefix(".tablereview-export.")
+            .tempfile_in(dir)
+            .map_err(|source| Error::Write {
+                path: output.to_path_buf(),
+                source,
+            })?;
+        let handle = file.reopen().map_err(|source| Error::Write {
+            path: output.to_path_buf(),
+            source,
+        })?;
+        (Some(file), Box::new(std::io::BufWriter::new(handle)))
+    };
+    let mut writer = ex::Writer::new(format, sink, output)?;
+    let (mut skipped_rejected, mut skipped_unapproved) = (0, 0);
+    batch::ordered(
+        &reports,
+        |path| ex::record(path),
+        |_, result| -> anyhow::Result<()> {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            let (record, status) = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("tablereview: {e}");
+                    failed = true;
+                    return Ok(());
+                }
+            };
+            let approved = status == Some(crate::sidecar::ReviewStatus::Approved);
+            if record.status == "rejected" && !include_rejected {
+                skipped_rejected += 1;
+                return Ok(());
+            }
+            if only_approved && !approved {
+                skipped_unapproved += 1;
+                return Ok(());
+            }
+            writer.write(&record, output)?;
+            Ok(())
+        },
+    )?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let written = writer.count();
+    let mut sink = writer.finish(output)?;
+    sink.flush()?;
+    drop(sink);
+    if let Some(file) = tmp.take() {
+        file.as_file().sync_all().map_err(|source| Error::Write {
+            path: output.to_path_buf(),
+            source,
+        })?;
+        file.persist(output).map_err(|e| Error::Write {
+            path: output.to_path_buf(),
+            source: e.error,
+        })?;
+    }
+    if !quiet {
+        let mut line = format!("exported {written} reports");
+        if skipped_rejected > 0 {
+            line.push_str(&format!(
+                "; left out {skipped_rejected} rejected (--include-rejected adds them)"
+            ));
+        }
+        if skipped_unapproved > 0 {
+            line.push_str(&format!("; left out {skipped_unapproved} not approved"));
+        }
+        eprintln!("{line}");
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn show(file: &Path, format: ShowFormat) -> anyhow::Result<ExitCode> {

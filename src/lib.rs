@@ -21,10 +21,12 @@
 //! assert_eq!(report.errors(), 2);
 //! ```
 
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod decode;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod files;
 pub mod history;

@@ -391,7 +391,8 @@ impl ReviewDoc {
 
 /// Whether a sidecar was made from this very text, read the same way.
 fn fits(side: &Sidecar, extracted: &Report) -> bool {
-    side.report.source.sha256 == extracted.source.sha256 && side.report.template == extracted.template
+    side.report.source.sha256 == extracted.source.sha256
+        && side.report.template == extracted.template
 }
 
 /// The sidecar's reviewed grid with findings recomputed by this checker (the sidecar's may

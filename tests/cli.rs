@@ -155,3 +155,147 @@ fn help_lists_the_commands() {
         .success()
         .stdout(predicate::str::contains("extract").and(predicate::str::contains("check")));
 }
+
+fn copy(names: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for n in names {
+        std::fs::copy(fixture(n), dir.path().join(n)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn export_takes_reviewed_values_and_filters_by_status() {
+    use tablereview::review::ReviewDoc;
+    let dir = copy(&[
+        "000_7a2d16d58913ef59.txt",
+        "002_0f59753cce69c6af.txt",
+        "004_f1496913e2f754ab.txt",
+    ]);
+    let mut a = ReviewDoc::open(&dir.path().join("000_7a2d16d58913ef59.txt"), "li", None).unwrap();
+    a.edit("proactive.fees.amount", "2110.5").unwrap();
+    a.approve(None).unwrap();
+    a.save().unwrap();
+    let mut r = ReviewDoc::open(&dir.path().join("004_f1496913e2f754ab.txt"), "li", None).unwrap();
+    r.reject("tables lost".into()).unwrap();
+    r.save().unwrap();
+
+    let out = bin()
+        .arg("export")
+        .arg(dir.path())
+        .args(["-o", "-", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let recs: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(recs.len(), 2, "the rejected report is left out");
+    assert_eq!(recs[0]["status"], "approved");
+    assert_eq!(recs[0]["reviewer"], "li");
+    assert_eq!(recs[0]["values"]["proactive.fees.amount"], 2110.5);
+    assert_eq!(recs[1]["status"], "unreviewed");
+    assert!(recs[1]["values"]["requests.granted.other"].is_null());
+
+    let out = bin()
+        .arg("export")
+        .arg(dir.path())
+        .args(["-o", "-", "-q", "--only-approved"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
+    let out = bin()
+        .arg("export")
+        .arg(dir.path())
+        .args(["-o", "-", "-q", "--include-rejected"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 3);
+    assert!(text.contains("\"status\":\"rejected\""));
+}
+
+#[test]
+fn export_csv_to_a_file_is_long_form() {
+    let dir = copy(&["001_8b45603aceec5a0e.txt"]);
+    let out = dir.path().join("data.csv");
+    bin()
+        .arg("export")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 1 + 198);
+    assert!(text.contains(",忻州市,2020,gov-2019,unreviewed,requests,granted,natural_person,199\n"));
+}
+
+#[test]
+fn export_without_a_known_format_exits_two() {
+    let dir = copy(&["000_7a2d16d58913ef59.txt"]);
+    bin()
+        .arg("export")
+        .arg(dir.path())
+        .args(["-o", "out.data"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format"));
+}
+
+#[test]
+fn check_ends_with_a_summary_and_uses_sidecars() {
+    use tablereview::review::ReviewDoc;
+    let dir = copy(&["000_7a2d16d58913ef59.txt", "004_f1496913e2f754ab.txt"]);
+    let mut a = ReviewDoc::open(&dir.path().join("000_7a2d16d58913ef59.txt"), "li", None).unwrap();
+    a.edit("requests.granted.total", "17").unwrap();
+    a.save().unwrap();
+    let out = bin().arg("check").arg(dir.path()).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.ends_with("2 reports: 0 clean, 2 with errors, 0 with warnings, 0 approved\n"),
+        "{text}"
+    );
+    let raw = bin()
+        .args(["check", "--raw"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(raw.stdout)
+        .unwrap()
+        .contains("1 clean, 1 with errors"));
+}
+
+#[test]
+fn an_unreadable_sidecar_makes_check_exit_two_naming_it() {
+    let dir = copy(&["000_7a2d16d58913ef59.txt"]);
+    std::fs::write(
+        dir.path().join("000_7a2d16d58913ef59.reviewed.json"),
+        "{oops",
+    )
+    .unwrap();
+    bin().arg("check").arg(dir.path()).assert().code(2).stderr(
+        predicate::str::contains("000_7a2d16d58913ef59.reviewed.json")
+            .and(predicate::str::contains("cannot parse sidecar")),
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("000_7a2d16d58913ef59.reviewed.json")).unwrap(),
+        "{oops"
+    );
+}
+
+#[test]
+fn extract_accepts_folders() {
+    let dir = copy(&["000_7a2d16d58913ef59.txt", "003_9110b932e3d5ac2b.txt"]);
+    bin().arg("extract").arg(dir.path()).assert().success();
+    assert!(dir
+        .path()
+        .join("000_7a2d16d58913ef59.extracted.json")
+        .exists());
+    assert!(dir
+        .path()
+        .join("003_9110b932e3d5ac2b.extracted.json")
+        .exists());
+}

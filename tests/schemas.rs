@@ -1,0 +1,105 @@
+//! The JSON Schemas in docs/schema/ describe what the program really writes.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::copy_fixtures;
+use serde_json::Value;
+use tablereview::review::ReviewDoc;
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/schema")
+        .join(name);
+    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+fn assert_valid(v: &jsonschema::Validator, instance: &Value, what: &str) {
+    let errors: Vec<String> = v
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn report_json_matches_its_schema() {
+    let v = schema("report.schema.json");
+    let (_d, paths) = copy_fixtures(&["000", "001", "002", "003", "004"]);
+    for p in paths {
+        let out = Command::cargo_bin("tablereview")
+            .unwrap()
+            .args(["extract", "-o", "-"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid(&v, &json, &p.display().to_string());
+    }
+}
+
+#[test]
+fn review_sidecar_matches_its_schema() {
+    let v = schema("review.schema.json");
+    let (_d, paths) = copy_fixtures(&["000", "001"]);
+    for p in paths {
+        let mut doc = ReviewDoc::open(&p, "tester", None).unwrap();
+        doc.edit("requests.granted.natural_person", "7").unwrap();
+        doc.clear("requests.granted.commercial").unwrap();
+        doc.undo();
+        doc.redo();
+        doc.confirm("appeals.review.upheld").unwrap();
+        doc.approve(Some("checked against the PDF".into())).unwrap();
+        doc.save().unwrap();
+        let json: Value =
+            serde_json::from_slice(&std::fs::read(&doc.sidecar_path).unwrap()).unwrap();
+        assert_valid(&v, &json, &p.display().to_string());
+    }
+}
+
+#[test]
+fn export_json_and_jsonl_match_their_schema() {
+    let v = schema("export.schema.json");
+    let (dir, paths) = copy_fixtures(&["000", "001", "004"]);
+    let mut doc = ReviewDoc::open(&paths[0], "tester", None).unwrap();
+    doc.approve(None).unwrap();
+    doc.save().unwrap();
+    let out = dir.path().join("all.json");
+    Command::cargo_bin("tablereview")
+        .unwrap()
+        .arg("export")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let json: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_valid(&v, &json, "export.json");
+    assert_eq!(json["reports"].as_array().unwrap().len(), 3);
+    let jsonl = Command::cargo_bin("tablereview")
+        .unwrap()
+        .arg("export")
+        .arg(dir.path())
+        .args(["-o", "-", "-q"])
+        .output()
+        .unwrap();
+    let record_schema = {
+        let mut s: Value = serde_json::from_slice(
+            &std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/export.schema.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let defs = s["$defs"].clone();
+        s = s["$defs"]["record"].clone();
+        s["$defs"] = defs;
+        jsonschema::validator_for(&s).unwrap()
+    };
+    for line in String::from_utf8(jsonl.stdout).unwrap().lines() {
+        assert_valid(&record_schema, &serde_json::from_str(line).unwrap(), line);
+    }
+}

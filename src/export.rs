@@ -131,7 +131,7 @@ pub struct Writer<W: Write> {
 enum Sink<W: Write> {
     Json(W),
     Jsonl(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -164,7 +164,7 @@ impl<W: Write> Writer<W> {
                     "value",
                 ])
                 .map_err(|e| csv_error(path, e))?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
         };
         Ok(Writer { sink, count: 0 })

@@ -77,6 +77,11 @@ fn edit_in_progress() {
 fn queue_list() {
     let (_d, paths) = copy_fixtures(&["000", "001", "002", "003", "004"]);
     let mut a = app(paths);
+    // Counts have arrived for all but the last report, which still shows `…`.
+    for i in 0..4 {
+        let s = tablereview::tui::update::summary_of(&a.queue[i].path.clone(), None);
+        send(&mut a, [Msg::Summarized(i, s)]);
+    }
     send(&mut a, [Msg::ToggleQueue]);
     insta::assert_snapshot!(render(&a, 100, 20));
 }

@@ -233,9 +233,15 @@ fn reports_step_forward_back_and_to_the_next_with_errors() {
 fn queue_lists_sorts_and_opens() {
     let (_d, paths) = copy_fixtures(&["000", "001", "004"]);
     let mut a = app(paths);
+    // The runtime counts every report in the background and reports back.
+    for i in 0..a.queue.len() {
+        let s = tablereview::tui::update::summary_of(&a.queue[i].path.clone(), None);
+        send(&mut a, [Msg::Summarized(i, s)]);
+    }
     send(&mut a, [Msg::ToggleQueue]);
     assert!(matches!(a.mode, Mode::Queue { selected: 0 }));
     assert!(a.queue.iter().all(|e| e.summary.is_some()));
+    assert!(a.queue[1].doc.is_none(), "listing does not open reports");
     send(&mut a, [Msg::SortQueue]);
     send(&mut a, [Msg::StartEdit]);
     assert_eq!(a.current, 2, "sorted by errors, 004 comes first");
@@ -355,4 +361,42 @@ fn a_failed_save_keeps_the_edit_and_quitting_needs_a_second_q() {
     assert!(!a.quit);
     send(&mut a, [Msg::Quit]);
     assert!(a.quit);
+}
+
+#[test]
+fn only_a_bounded_number_of_reports_stay_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = common::fixtures().join("003_9110b932e3d5ac2b.txt");
+    let paths: Vec<_> = (0..40)
+        .map(|i| {
+            let p = dir.path().join(format!("r{i:02}.txt"));
+            std::fs::copy(&src, &p).unwrap();
+            p
+        })
+        .collect();
+    let mut a = app(paths);
+    for _ in 0..39 {
+        send(&mut a, [Msg::NextReport]);
+    }
+    assert_eq!(a.current, 39);
+    let open = a.queue.iter().filter(|e| e.doc.is_some()).count();
+    assert!(open <= tablereview::tui::update::MAX_OPEN, "{open} open");
+    assert!(a.doc().is_some());
+    assert!(
+        a.queue.iter().all(|e| e.summary.is_some()),
+        "closed reports keep their counts"
+    );
+}
+
+#[test]
+fn background_counts_fill_the_queue_without_opening() {
+    let (_d, paths) = copy_fixtures(&["000", "004"]);
+    let mut a = app(paths);
+    assert!(a.queue[1].summary.is_none());
+    let s = tablereview::tui::update::summary_of(&a.queue[1].path.clone(), None);
+    send(&mut a, [Msg::Summarized(1, s)]);
+    assert_eq!(a.queue[1].summary.as_ref().unwrap().errors, 3);
+    assert!(a.queue[1].doc.is_none());
+    send(&mut a, [Msg::NextErrorReport]);
+    assert_eq!(a.current, 1);
 }

@@ -58,6 +58,8 @@ pub enum Msg {
     Close,
     /// Result of saving the current report's sidecar.
     Saved(Result<(), String>),
+    /// A background count of a queue entry's findings, for the list and `{` `}`.
+    Summarized(usize, Result<super::app::Summary, String>),
 }
 
 /// Readline-style editing keys.

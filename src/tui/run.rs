@@ -20,6 +20,12 @@ use super::keymap::{key_to_msg, mouse_to_msg};
 use super::msg::Msg;
 use super::{dispatch, view};
 
+/// What wakes the event loop.
+enum Incoming {
+    Terminal(Event),
+    Summary(usize, Result<super::app::Summary, String>),
+}
+
 /// Runs the review screen over `paths` until the reviewer quits.
 pub fn run(paths: Vec<PathBuf>, options: Options) -> anyhow::Result<()> {
     let mut app = App::new(paths, options);
@@ -50,10 +56,22 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     dispatch(app, Msg::Resize(size.width, size.height));
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = mpsc::channel::<Incoming>();
+    let keys = tx.clone();
     std::thread::spawn(move || {
         while let Ok(ev) = event::read() {
-            if tx.send(ev).is_err() {
+            if keys.send(Incoming::Terminal(ev)).is_err() {
+                break;
+            }
+        }
+    });
+    // The queue's counts fill in the background, so the first frame never waits for them.
+    let paths: Vec<PathBuf> = app.queue.iter().map(|e| e.path.clone()).collect();
+    let out_dir = app.options.out_dir.clone();
+    std::thread::spawn(move || {
+        for (i, path) in paths.iter().enumerate() {
+            let summary = super::update::summary_of(path, out_dir.as_deref());
+            if tx.send(Incoming::Summary(i, summary)).is_err() {
                 break;
             }
         }
@@ -69,9 +87,10 @@ fn event_loop(
             break;
         }
         let msg = match ev {
-            Some(Event::Key(key)) => key_to_msg(&app.mode, key),
-            Some(Event::Mouse(m)) => mouse_to_msg(m),
-            Some(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
+            Some(Incoming::Terminal(Event::Key(key))) => key_to_msg(&app.mode, key),
+            Some(Incoming::Terminal(Event::Mouse(m))) => mouse_to_msg(m),
+            Some(Incoming::Terminal(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
+            Some(Incoming::Summary(i, s)) => Some(Msg::Summarized(i, s)),
             _ => None,
         };
         if let Some(msg) = msg {

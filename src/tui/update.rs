@@ -27,7 +27,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     if msg != Msg::Quit {
         app.quit_armed = false;
     }
-    if !matches!(msg, Msg::Saved(_) | Msg::Resize(..)) {
+    if !matches!(msg, Msg::Saved(_) | Msg::Resize(..) | Msg::Summarized(..)) {
         app.notice = None;
     }
     if app.doc().is_none()
@@ -54,6 +54,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         (_, Msg::Resize(w, h)) => {
             app.size = (w, h);
+            vec![]
+        }
+        (_, Msg::Summarized(i, result)) => {
+            if let Some(entry) = app.queue.get_mut(i) {
+                if entry.doc.is_none() {
+                    match result {
+                        Ok(summary) => entry.summary = Some(summary),
+                        Err(e) => entry.failed = Some(e),
+                    }
+                }
+            }
             vec![]
         }
         (_, Msg::Saved(result)) => {
@@ -191,9 +202,7 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
         Msg::NextErrorReport => next_error_report(app, true),
         Msg::PrevErrorReport => next_error_report(app, false),
         Msg::ToggleQueue => {
-            for i in 0..app.queue.len() {
-                open(app, i);
-            }
+            // Counts arrive in the background (Summarized); unknown ones show as `…`.
             let order = queue_order(app);
             let selected = order.iter().position(|&i| i == app.current).unwrap_or(0);
             app.mode = Mode::Queue { selected };
@@ -432,6 +441,7 @@ fn go_report(app: &mut App, i: usize, quiet: bool) {
     }
     app.current = i;
     open(app, i);
+    evict(app);
     app.source_scroll = None;
     app.search_hit = None;
     app.cursor = first_flag(app).unwrap_or_default();
@@ -443,6 +453,47 @@ fn go_report(app: &mut App, i: usize, quiet: bool) {
     }
 }
 
+/// Open reports kept in memory; others are closed (everything is saved) and reopen on demand.
+pub const MAX_OPEN: usize = 16;
+
+/// Closes the open reports furthest from the current one beyond [`MAX_OPEN`].
+fn evict(app: &mut App) {
+    if app.save_failed {
+        // The failed edits live only in memory.
+        return;
+    }
+    let mut open: Vec<usize> = (0..app.queue.len())
+        .filter(|&i| app.queue[i].doc.is_some())
+        .collect();
+    if open.len() <= MAX_OPEN {
+        return;
+    }
+    let here = app.current;
+    open.sort_by_key(|&i| std::cmp::Reverse(i.abs_diff(here)));
+    for &i in open.iter().take(open.len() - MAX_OPEN) {
+        if i != here {
+            app.queue[i].doc = None;
+        }
+    }
+}
+
+/// Counts one report's findings without keeping it open (for the background summaries).
+pub fn summary_of(
+    path: &std::path::Path,
+    out_dir: Option<&std::path::Path>,
+) -> Result<Summary, String> {
+    let (report, review) =
+        crate::review::reviewed_report(path, out_dir).map_err(|e| e.to_string())?;
+    Ok(Summary {
+        organization: report.report.organization.clone(),
+        year: report.report.year,
+        status: review.as_ref().map(|r| r.status),
+        reviewed: review.is_some(),
+        errors: report.errors(),
+        warnings: report.warnings(),
+    })
+}
+
 fn next_error_report(app: &mut App, forward: bool) {
     let n = app.queue.len();
     let mut i = app.current;
@@ -452,7 +503,9 @@ fn next_error_report(app: &mut App, forward: bool) {
         } else {
             (i + n - 1) % n
         };
-        open(app, i);
+        if app.queue[i].summary.is_none() {
+            open(app, i);
+        }
         if app.queue[i].summary.as_ref().is_some_and(|s| s.errors > 0) {
             go_report(app, i, true);
             return;

@@ -151,7 +151,7 @@ fn kind_name(spec: &TableSpec, column: &str) -> &'static str {
 }
 
 /// Evaluates one identity; a finding if it fails. Blank and n/a count as 0; an identity with a
-/// missing or invalid cell is not evaluated (that cell is already an error).
+/// missing, invalid or ambiguous cell is not evaluated (that cell is already an error).
 pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Option<Finding> {
     let table = report.table(&id.table)?;
     let spec = template.table(&id.table)?;
@@ -163,7 +163,9 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
             .iter()
             .find(|c| &c.column == col)?;
         match cell.status {
-            CellStatus::Missing | CellStatus::Invalid => None,
+            // Already errors of their own; an ambiguous cell's shown value is only one of
+            // several possible, so the sums would blame its neighbours for nothing.
+            CellStatus::Missing | CellStatus::Invalid | CellStatus::Ambiguous => None,
             _ => Some(cell.value.unwrap_or(0.0)),
         }
     };

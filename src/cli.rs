@@ -128,8 +128,16 @@ pub enum ShowFormat {
     Labelled,
 }
 
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// When the command started (for the first-frame measurement).
+pub fn started() -> std::time::Instant {
+    *STARTED.get_or_init(std::time::Instant::now)
+}
+
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    started();
     let result = match cli.command {
         Command::Extract {
             files,

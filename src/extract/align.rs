@@ -46,9 +46,10 @@ struct Constraint {
 /// Placements beyond this many per run are not enumerated; such a run stays ambiguous.
 const MAX_CANDIDATES: usize = 20_000;
 /// Solutions collected per component before the search stops looking.
-const MAX_SOLUTIONS: usize = 64;
-/// Choices tried per component before the search gives up.
-const NODE_BUDGET: usize = 4_000;
+const MAX_SOLUTIONS: usize = 16;
+/// Choices tried per component before the search gives up (then every placement that
+/// propagation kept stays possible, which is safe: nothing is guessed).
+const NODE_BUDGET: usize = 600;
 
 /// Solves the placements of `runs`; `fixed` gives the value of any other cell (blank = 0),
 /// or `None` where the cell is unusable (invalid, missing), which drops identities naming it.
@@ -112,18 +113,34 @@ pub fn solve(
             }
         }
     }
+    let slot_values = runs
+        .iter()
+        .zip(&candidates)
+        .map(|(run, cands)| {
+            cands
+                .iter()
+                .map(|place| {
+                    let mut v = vec![0.0; run.slots.len()];
+                    for (i, &slot) in place.iter().enumerate() {
+                        v[slot] = run.values[i];
+                    }
+                    v
+                })
+                .collect()
+        })
+        .collect();
     let problem = Problem {
         runs,
-        candidates: &candidates,
+        slot_values,
         constraints: &constraints,
         touching: &touching,
     };
 
-    let mut results: Vec<RunResult> = Vec::with_capacity(runs.len());
     let all: Vec<usize> = (0..runs.len()).collect();
-    let mut domains: Vec<Vec<usize>> = candidates.iter().map(|c| (0..c.len()).collect()).collect();
-    let consistent = problem.propagate(&mut domains, &all);
-    let mut outcome: Vec<Option<(Vec<Vec<usize>>, bool)>> = vec![None; runs.len()];
+    let full = problem.state(candidates.iter().map(|c| (0..c.len()).collect()).collect());
+    let mut root = full.clone();
+    let consistent = problem.propagate(&mut root, &all);
+    let mut outcome: Vec<Option<RunResult>> = vec![None; runs.len()];
     if consistent {
         for component in components(runs.len(), &constraints) {
             let mut search = Search {
@@ -133,8 +150,12 @@ pub fn solve(
                 solutions: Vec::new(),
                 gave_up: false,
             };
-            search.dfs(domains.clone());
+            search.dfs(root.clone());
             let complete = !search.gave_up && search.solutions.len() < MAX_SOLUTIONS;
+            if complete && search.solutions.is_empty() {
+                // Proven: no joint placement. Left to the per-run fallback below.
+                continue;
+            }
             for &r in &component {
                 let placements: Vec<usize> = if complete {
                     let mut seen: Vec<usize> = Vec::new();
@@ -147,42 +168,40 @@ pub fn solve(
                 } else {
                     // Propagation only removes placements that are in no solution, so what is
                     // left is a safe superset when the search could not finish.
-                    domains[r].clone()
+                    root.domains[r].clone()
                 };
-                let solved = !search.solutions.is_empty();
-                if solved {
-                    outcome[r] = Some((
-                        placements
-                            .iter()
-                            .map(|&c| candidates[r][c].clone())
-                            .collect(),
-                        true,
-                    ));
-                }
+                outcome[r] = Some(RunResult {
+                    placements: placements
+                        .iter()
+                        .map(|&c| candidates[r][c].clone())
+                        .collect(),
+                    solved: !search.solutions.is_empty(),
+                });
             }
         }
     }
-    for r in 0..runs.len() {
-        let result = match outcome[r].take() {
-            Some((placements, solved)) => RunResult { placements, solved },
-            None => {
-                // No joint answer: keep what each run allows alone, so nothing is guessed.
-                let mut alone: Vec<Vec<usize>> =
-                    candidates.iter().map(|c| (0..c.len()).collect()).collect();
-                let placements = if problem.propagate(&mut alone, &[r]) && !alone[r].is_empty() {
-                    alone[r].iter().map(|&c| candidates[r][c].clone()).collect()
-                } else {
-                    candidates[r].clone()
-                };
+    (0..runs.len())
+        .map(|r| {
+            outcome[r].take().unwrap_or_else(|| {
+                // No joint answer: keep what each run allows with the others left open, so
+                // nothing is guessed; the failing identities are reported by the checker.
+                let mut alone = full.clone();
+                let placements =
+                    if problem.propagate(&mut alone, &[r]) && !alone.domains[r].is_empty() {
+                        alone.domains[r]
+                            .iter()
+                            .map(|&c| candidates[r][c].clone())
+                            .collect()
+                    } else {
+                        candidates[r].clone()
+                    };
                 RunResult {
                     placements,
                     solved: false,
                 }
-            }
-        };
-        results.push(result);
-    }
-    results
+            })
+        })
+        .collect()
 }
 
 impl Constraint {
@@ -191,9 +210,18 @@ impl Constraint {
     }
 }
 
+/// Candidate placements left per run, and per run and slot the range of values they allow
+/// (kept in step, so propagation never recomputes ranges of runs it did not narrow).
+#[derive(Clone)]
+struct State {
+    domains: Vec<Vec<usize>>,
+    ranges: Vec<Vec<(f64, f64)>>,
+}
+
 struct Problem<'a> {
     runs: &'a [ShortRun],
-    candidates: &'a [Vec<Vec<usize>>],
+    /// Per run, candidate and slot: the value placed there (0 for a blank).
+    slot_values: Vec<Vec<Vec<f64>>>,
     constraints: &'a [Constraint],
     touching: &'a [Vec<usize>],
 }
@@ -201,10 +229,7 @@ struct Problem<'a> {
 impl Problem<'_> {
     /// The value candidate `c` of run `r` puts in `slot`.
     fn value(&self, r: usize, c: usize, slot: usize) -> f64 {
-        self.candidates[r][c]
-            .iter()
-            .position(|&s| s == slot)
-            .map_or(0.0, |i| self.runs[r].values[i])
+        self.slot_values[r][c][slot]
     }
 
     /// The smallest and largest value `slot` of run `r` can take under `domain`.
@@ -215,6 +240,12 @@ impl Problem<'_> {
                 let v = self.value(r, c, slot);
                 (lo.min(v), hi.max(v))
             })
+    }
+
+    /// A search state over `domains`, with their ranges computed once.
+    fn state(&self, domains: Vec<Vec<usize>>) -> State {
+        let ranges = self.ranges(&domains);
+        State { domains, ranges }
     }
 
     /// Per run and slot, the smallest and largest value the run's domain allows.
@@ -254,8 +285,8 @@ impl Problem<'_> {
 
     /// Narrows the domains of `start` (and whatever their narrowing affects) to a fixpoint;
     /// false when some domain empties, i.e. no solution remains.
-    fn propagate(&self, domains: &mut [Vec<usize>], start: &[usize]) -> bool {
-        let mut ranges = self.ranges(domains);
+    fn propagate(&self, state: &mut State, start: &[usize]) -> bool {
+        let State { domains, ranges } = state;
         let mut queue: Vec<usize> = start.to_vec();
         while let Some(r) = queue.pop() {
             let before = domains[r].len();
@@ -265,7 +296,7 @@ impl Problem<'_> {
                 .filter(|&c| {
                     self.touching[r]
                         .iter()
-                        .all(|&ki| self.feasible(&self.constraints[ki], &ranges, r, c))
+                        .all(|&ki| self.feasible(&self.constraints[ki], ranges, r, c))
                 })
                 .collect();
             if kept.is_empty() {
@@ -302,7 +333,7 @@ struct Search<'a> {
 
 impl Search<'_> {
     /// Depth-first over the run with the smallest open domain, propagating after each choice.
-    fn dfs(&mut self, domains: Vec<Vec<usize>>) {
+    fn dfs(&mut self, state: State) {
         if self.gave_up || self.solutions.len() >= MAX_SOLUTIONS {
             return;
         }
@@ -310,25 +341,29 @@ impl Search<'_> {
             .component
             .iter()
             .copied()
-            .filter(|&r| domains[r].len() > 1)
-            .min_by_key(|&r| domains[r].len());
+            .filter(|&r| state.domains[r].len() > 1)
+            .min_by_key(|&r| state.domains[r].len());
         let Some(r) = open else {
             self.solutions.push(
-                domains
+                state
+                    .domains
                     .iter()
                     .map(|d| d.first().copied().unwrap_or(0))
                     .collect(),
             );
             return;
         };
-        for &c in &domains[r] {
+        for &c in &state.domains[r] {
             self.nodes += 1;
             if self.nodes > NODE_BUDGET {
                 self.gave_up = true;
                 return;
             }
-            let mut next = domains.clone();
-            next[r] = vec![c];
+            let mut next = state.clone();
+            next.domains[r] = vec![c];
+            next.ranges[r] = (0..self.problem.runs[r].slots.len())
+                .map(|s| self.problem.range(r, &next.domains[r], s))
+                .collect();
             if self.problem.propagate(&mut next, &[r]) {
                 self.dfs(next);
             }

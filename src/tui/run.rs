@@ -76,8 +76,12 @@ fn event_loop(
             }
         }
     });
+    let mut first_frame = true;
     while !app.quit {
         terminal.draw(|frame| view::view(app, frame))?;
+        if std::mem::take(&mut first_frame) {
+            note_first_frame();
+        }
         let ev = match rx.recv_timeout(Duration::from_millis(250)) {
             Ok(ev) => Some(ev),
             Err(RecvTimeoutError::Timeout) => None,
@@ -98,6 +102,15 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// For benchmarks: with TABLEREVIEW_FIRST_FRAME_LOG set, writes the milliseconds from process
+/// start to the first drawn frame into that file.
+fn note_first_frame() {
+    if let Some(path) = std::env::var_os("TABLEREVIEW_FIRST_FRAME_LOG") {
+        let ms = crate::cli::started().elapsed().as_secs_f64() * 1000.0;
+        let _ = std::fs::write(path, format!("{ms:.1}"));
+    }
 }
 
 /// Whether the terminal on standard input has gone away (its window closed).

@@ -119,7 +119,80 @@ pub fn run(report: &mut Report, template: &Template) {
             out.push(f);
         }
     }
+    narrative_findings(report, template, &mut out);
     report.findings.extend(out);
+}
+
+/// Where the prose and the table disagree, and where the prose offers a figure the table lacks.
+fn narrative_findings(report: &Report, template: &Template, out: &mut Vec<Finding>) {
+    for s in &report.narrative {
+        let mut sum = 0.0;
+        let mut usable = true;
+        for key in &s.cells {
+            match report.cell(key) {
+                Some(c) => match c.status {
+                    CellStatus::Missing | CellStatus::Invalid | CellStatus::Ambiguous => {
+                        usable = false
+                    }
+                    _ => sum += c.value.unwrap_or(0.0),
+                },
+                None => usable = false,
+            }
+        }
+        let Some(figure) = s.value else { continue };
+        if !usable || (sum - figure).abs() < 1e-6 {
+            continue;
+        }
+        let names: Vec<String> = s
+            .cells
+            .iter()
+            .filter_map(|k| key_name(template, k))
+            .collect();
+        let names = if names.len() > 3 {
+            format!("{} … {}", names[0], names[names.len() - 1])
+        } else {
+            names.join(" + ")
+        };
+        out.push(Finding {
+            rule: "narrative-mismatch".into(),
+            severity: Severity::Warning,
+            cells: s.cells.clone(),
+            message: format!(
+                "the text says “{}” ({} {}) but the table has {} ({names})",
+                s.quote,
+                s.label,
+                format_value(figure),
+                format_value(sum)
+            ),
+            span: Some(s.sentence),
+        });
+    }
+    for (key, cell) in report.cells() {
+        let Some(sug) = &cell.suggestion else {
+            continue;
+        };
+        if cell.value.is_some() || !matches!(cell.status, CellStatus::Missing | CellStatus::Blank) {
+            continue;
+        }
+        let name = key_name(template, &key).unwrap_or_else(|| key.clone());
+        out.push(Finding {
+            rule: "suggestion".into(),
+            severity: Severity::Warning,
+            cells: vec![key],
+            message: format!(
+                "{name}: the text states {}; accept it if the table really lacks it",
+                sug.value.map(format_value).unwrap_or_default()
+            ),
+            span: Some(sug.span),
+        });
+    }
+}
+
+/// The human name of a cell key.
+fn key_name(template: &Template, key: &str) -> Option<String> {
+    let (t, r, c) = crate::review::split_key(key)?;
+    let spec = template.table(t)?;
+    Some(cell_name(spec, spec.row_index(r)?, c))
 }
 
 fn ambiguous_text(candidates: &[Option<f64>]) -> String {

@@ -95,6 +95,8 @@ pub fn extract_text(text: &str, source: Source) -> Report {
         };
         builder.fill(tokens);
     }
+    let prose = segment::prose_ranges(text, &regions);
+    let narrative = crate::narrative::read(text, &prose, &template.key, &line_starts);
     let mut report = Report {
         schema: REPORT_SCHEMA.to_string(),
         source,
@@ -102,7 +104,9 @@ pub fn extract_text(text: &str, source: Source) -> Report {
         template: template.key.clone(),
         tables,
         findings,
+        narrative,
     };
+    crate::narrative::suggest(&mut report);
     check::run(&mut report, template);
     report
 }

@@ -148,6 +148,7 @@ mod tests {
             template: t.key.clone(),
             tables: t.empty_tables(),
             findings: vec![],
+            narrative: vec![],
         }
     }
 

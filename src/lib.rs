@@ -31,6 +31,7 @@ pub mod extract;
 pub mod files;
 pub mod history;
 pub mod model;
+pub mod narrative;
 pub mod review;
 pub mod sidecar;
 pub mod summary;

@@ -17,6 +17,9 @@ pub struct Report {
     pub template: String,
     pub tables: Vec<Table>,
     pub findings: Vec<Finding>,
+    /// Figures the prose states about the tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub narrative: Vec<crate::narrative::Statement>,
 }
 
 /// Where the report's text came from.
@@ -123,6 +126,18 @@ pub struct Cell {
     /// Other values the solver found possible for an ambiguous cell (null = blank).
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "number_vec")]
     pub candidates: Vec<Option<f64>>,
+    /// A figure the prose states for a cell the table lacks; never a value until accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A value proposed from the report's prose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    #[serde(with = "number_opt")]
+    pub value: Option<f64>,
+    /// Where the figure stands in the text.
+    pub span: Span,
 }
 
 impl Cell {
@@ -135,6 +150,7 @@ impl Cell {
             status: CellStatus::Missing,
             span: None,
             candidates: Vec::new(),
+            suggestion: None,
         }
     }
 }
@@ -297,6 +313,7 @@ mod tests {
             status: CellStatus::Ok,
             span: None,
             candidates: vec![Some(3.0), None],
+            suggestion: None,
         };
         let json = serde_json::to_string(&cell).unwrap();
         assert!(json.contains("\"value\":22,"), "{json}");

@@ -221,6 +221,57 @@ impl ReviewDoc {
         Ok(to_key)
     }
 
+    /// Accepts the prose's figure for a cell the table lacks.
+    pub fn accept_suggestion(&mut self, key: &str) -> std::result::Result<(), String> {
+        self.writable()?;
+        let cell = self
+            .current
+            .cell(key)
+            .ok_or_else(|| format!("no cell {key}"))?;
+        let Some(sug) = cell.suggestion.clone().filter(|_| cell.value.is_none()) else {
+            return Err("the text suggests nothing for this cell".into());
+        };
+        let after = CellState {
+            value: sug.value,
+            status: CellStatus::Edited,
+        };
+        self.commit(Action::AcceptSuggestion, vec![(key.to_string(), after)])
+    }
+
+    /// Cells whose prose suggestion is still open.
+    pub fn open_suggestions(&self) -> Vec<String> {
+        self.current
+            .cells()
+            .filter(|(_, c)| c.suggestion.is_some() && c.value.is_none())
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// Accepts every open suggestion as one step (one undo takes them all back).
+    pub fn accept_all_suggestions(&mut self) -> std::result::Result<usize, String> {
+        self.writable()?;
+        let keys = self.open_suggestions();
+        if keys.is_empty() {
+            return Err("the text suggests nothing more for this report".into());
+        }
+        let targets: Vec<(String, CellState)> = keys
+            .iter()
+            .filter_map(|k| {
+                let v = self.current.cell(k)?.suggestion.as_ref()?.value;
+                Some((
+                    k.clone(),
+                    CellState {
+                        value: v,
+                        status: CellStatus::Edited,
+                    },
+                ))
+            })
+            .collect();
+        let n = targets.len();
+        self.commit(Action::AcceptSuggestion, targets)?;
+        Ok(n)
+    }
+
     /// Undoes the last step; false when there is none.
     pub fn undo(&mut self) -> bool {
         if self.read_only.is_some() {
@@ -455,6 +506,25 @@ pub fn reviewed_report(
 mod tests {
     use super::*;
 
+    trait JoinHelper {
+        fn join_helper(&self, name: &str) -> std::path::PathBuf;
+    }
+
+    impl JoinHelper for tempfile::TempDir {
+        /// A fixture copied into this folder.
+        fn join_helper(&self, name: &str) -> std::path::PathBuf {
+            let to = self.path().join(name);
+            std::fs::copy(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("fixtures")
+                    .join(name),
+                &to,
+            )
+            .unwrap();
+            to
+        }
+    }
+
     fn doc(dir: &Path) -> ReviewDoc {
         let src = dir.join("r.txt");
         std::fs::copy(
@@ -552,6 +622,47 @@ mod tests {
             .unwrap();
         assert_eq!(d.state.status, ReviewStatus::Approved);
         assert!(d.reject(" ".into()).is_err());
+    }
+
+    #[test]
+    fn suggestions_are_accepted_one_or_all_and_undo_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.join_helper("004_f1496913e2f754ab.txt");
+        let mut d = ReviewDoc::open(&src, "tester", None).unwrap();
+        assert_eq!(d.open_suggestions().len(), 8);
+        d.accept_suggestion("proactive.licensing.decisions")
+            .unwrap();
+        assert_eq!(
+            d.current
+                .cell("proactive.licensing.decisions")
+                .unwrap()
+                .value,
+            Some(31461.0)
+        );
+        assert!(d
+            .accept_suggestion("proactive.licensing.decisions")
+            .is_err());
+        assert_eq!(d.accept_all_suggestions().unwrap(), 7);
+        assert_eq!(
+            d.current.cell("requests.new_received.total").unwrap().value,
+            Some(67.0)
+        );
+        assert!(d.undo());
+        assert_eq!(
+            d.current.cell("requests.new_received.total").unwrap().value,
+            None
+        );
+        assert_eq!(
+            d.current
+                .cell("proactive.licensing.decisions")
+                .unwrap()
+                .value,
+            Some(31461.0)
+        );
+        assert!(d
+            .log
+            .iter()
+            .all(|r| r.action == Action::AcceptSuggestion || r.action == Action::Undo));
     }
 
     #[test]

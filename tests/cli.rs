@@ -255,7 +255,7 @@ fn check_ends_with_a_summary_and_uses_sidecars() {
     let out = bin().arg("check").arg(dir.path()).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.ends_with("2 reports: 0 clean, 2 with errors, 0 with warnings, 0 approved\n"),
+        text.ends_with("2 reports: 0 clean, 2 with errors, 2 with warnings, 0 approved\n"),
         "{text}"
     );
     let raw = bin()
@@ -265,7 +265,7 @@ fn check_ends_with_a_summary_and_uses_sidecars() {
         .unwrap();
     assert!(String::from_utf8(raw.stdout)
         .unwrap()
-        .contains("1 clean, 1 with errors"));
+        .contains("2 reports: 0 clean, 1 with errors, 2 with warnings"));
 }
 
 #[test]
@@ -298,4 +298,47 @@ fn extract_accepts_folders() {
         .path()
         .join("003_9110b932e3d5ac2b.extracted.json")
         .exists());
+}
+
+#[test]
+fn export_never_includes_an_unaccepted_suggestion() {
+    let dir = copy(&["004_f1496913e2f754ab.txt"]);
+    let out = bin()
+        .arg("export")
+        .arg(dir.path())
+        .args(["-o", "-", "-q"])
+        .output()
+        .unwrap();
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rec["values"]["proactive.licensing.decisions"].is_null());
+    let mut d = tablereview::review::ReviewDoc::open(
+        &dir.path().join("004_f1496913e2f754ab.txt"),
+        "li",
+        None,
+    )
+    .unwrap();
+    d.accept_suggestion("proactive.licensing.decisions")
+        .unwrap();
+    d.save().unwrap();
+    let out = bin()
+        .arg("export")
+        .arg(dir.path())
+        .args(["-o", "-", "-q"])
+        .output()
+        .unwrap();
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rec["values"]["proactive.licensing.decisions"], 31461);
+}
+
+#[test]
+fn check_prints_narrative_mismatches() {
+    bin()
+        .arg("check")
+        .arg(fixture("000_7a2d16d58913ef59.txt"))
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("warning[narrative-mismatch]")
+                .and(predicate::str::contains("无法提供6件")),
+        );
 }

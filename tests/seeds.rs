@@ -169,3 +169,69 @@ fn clean_seeds_satisfy_every_identity(#[case] stem: &str) {
         .collect();
     assert!(broken.is_empty(), "{broken:#?}");
 }
+
+#[test]
+fn seed_000_prose_disagrees_with_the_unavailable_rows() {
+    // The prose says 无法提供6件; the table holds 5 under 无法提供 and 1 under 重复申请.
+    let report = extract("000_7a2d16d58913ef59");
+    let mismatches: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "narrative-mismatch")
+        .collect();
+    assert_eq!(mismatches.len(), 1, "{mismatches:#?}");
+    let m = mismatches[0];
+    assert!(
+        m.message.contains("无法提供6件") && m.message.contains("has 5"),
+        "{}",
+        m.message
+    );
+    assert!(m
+        .cells
+        .contains(&"requests.unavailable_not_held.total".to_string()));
+    let text = std::fs::read_to_string(fixture("000_7a2d16d58913ef59")).unwrap();
+    let span = m.span.unwrap();
+    assert!(text[span.start..span.end].contains("无法提供6件"));
+}
+
+#[test]
+fn seed_004_prose_suggests_the_missing_figures() {
+    let report = extract("004_f1496913e2f754ab");
+    let mut got: Vec<(String, f64)> = report
+        .cells()
+        .filter_map(|(k, c)| c.suggestion.as_ref().map(|s| (k, s.value.unwrap())))
+        .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    let want = [
+        ("proactive.coercion.decisions", 4.0),
+        ("proactive.fees.amount", 2181.669177),
+        ("proactive.licensing.decisions", 31461.0),
+        ("proactive.normative_documents.in_force", 63.0),
+        ("proactive.normative_documents.issued", 16.0),
+        ("proactive.normative_documents.repealed", 8.0),
+        ("proactive.punishment.decisions", 842.0),
+        ("requests.new_received.total", 67.0),
+    ];
+    let want: Vec<(String, f64)> = want.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    assert_eq!(got, want);
+    // A suggestion is never a value until a person accepts it.
+    assert!(report.cells().all(|(_, c)| c.value.is_none()));
+}
+
+#[rstest]
+#[case("001_8b45603aceec5a0e")]
+#[case("002_0f59753cce69c6af")]
+#[case("003_9110b932e3d5ac2b")]
+fn seeds_whose_prose_agrees_raise_no_mismatch(#[case] stem: &str) {
+    let report = extract(stem);
+    assert!(
+        !report.narrative.is_empty(),
+        "{stem} states figures in its prose"
+    );
+    let bad: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "narrative-mismatch")
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}

@@ -46,14 +46,15 @@ fn flagged_report() {
 fn identity_failure_marks_the_culprit() {
     let (_d, paths) = copy_fixtures(&["000"]);
     let mut a = app(paths);
+    // The requests table's (七)总计 row, 自然人 column.
+    a.cursor = tablereview::tui::app::Cursor {
+        table: 1,
+        row: 0,
+        col: 0,
+    };
     send(
         &mut a,
-        [
-            Msg::NextTable,
-            Msg::Bottom,
-            Msg::Move(Dir::Up),
-            Msg::TypeStart('2'),
-        ],
+        [Msg::Bottom, Msg::Move(Dir::Up), Msg::TypeStart('2')],
     );
     common::type_line(&mut a, "3");
     insta::assert_snapshot!(render(&a, 120, 34));

@@ -27,7 +27,7 @@ fn cursor_starts_on_the_first_flagged_cell_in_reading_order() {
         a.cursor_key().as_deref(),
         Some("requests.carried_over.natural_person")
     );
-    let (_d, paths) = copy_fixtures(&["000"]);
+    let (_d, paths) = copy_fixtures(&["003"]);
     let a = app(paths);
     assert_eq!(a.cursor, Cursor::default(), "no flags: top-left");
 }
@@ -250,7 +250,7 @@ fn queue_lists_sorts_and_opens() {
 
 #[test]
 fn help_opens_and_closes() {
-    let (_d, paths) = copy_fixtures(&["000"]);
+    let (_d, paths) = copy_fixtures(&["003"]);
     let mut a = app(paths);
     send(&mut a, [Msg::Help]);
     assert_eq!(a.mode, Mode::Help);
@@ -266,7 +266,7 @@ fn help_opens_and_closes() {
 
 #[test]
 fn gg_and_g_jump_to_first_and_last_row() {
-    let (_d, paths) = copy_fixtures(&["000"]);
+    let (_d, paths) = copy_fixtures(&["003"]);
     let mut a = app(paths);
     send(&mut a, [Msg::NextTable, Msg::Bottom]);
     assert_eq!(
@@ -282,7 +282,7 @@ fn gg_and_g_jump_to_first_and_last_row() {
 
 #[test]
 fn click_selects_the_cell_under_the_mouse() {
-    let (_d, paths) = copy_fixtures(&["000"]);
+    let (_d, paths) = copy_fixtures(&["003"]);
     let mut a = app(paths);
     send(&mut a, [Msg::NextTable]);
     let areas = tablereview::tui::layout::areas(a.size);
@@ -301,7 +301,7 @@ fn click_selects_the_cell_under_the_mouse() {
 
 #[test]
 fn source_focus_scrolls_the_text_instead_of_moving() {
-    let (_d, paths) = copy_fixtures(&["000"]);
+    let (_d, paths) = copy_fixtures(&["003"]);
     let mut a = app(paths);
     send(
         &mut a,
@@ -399,4 +399,49 @@ fn background_counts_fill_the_queue_without_opening() {
     assert!(a.queue[1].doc.is_none());
     send(&mut a, [Msg::NextErrorReport]);
     assert_eq!(a.current, 1);
+}
+
+#[test]
+fn suggestions_accept_one_then_all_after_a_yes() {
+    let (dir, paths) = copy_fixtures(&["004"]);
+    let mut a = app(paths);
+    goto(&mut a, "proactive.licensing.decisions");
+    send(&mut a, [Msg::AcceptSuggestion]);
+    assert_eq!(
+        a.report()
+            .unwrap()
+            .cell("proactive.licensing.decisions")
+            .unwrap()
+            .value,
+        Some(31461.0)
+    );
+    send(&mut a, [Msg::AcceptAllSuggestions]);
+    assert_eq!(a.mode, Mode::ConfirmAcceptAll(7));
+    send(&mut a, [Msg::Close]);
+    assert_eq!(
+        a.report()
+            .unwrap()
+            .cell("proactive.fees.amount")
+            .unwrap()
+            .value,
+        None,
+        "cancelled"
+    );
+    send(&mut a, [Msg::AcceptAllSuggestions, Msg::Yes]);
+    assert_eq!(
+        a.report()
+            .unwrap()
+            .cell("proactive.fees.amount")
+            .unwrap()
+            .value,
+        Some(2181.669177)
+    );
+    let side = sidecar::load(&dir.path().join("004_f1496913e2f754ab.reviewed.json"))
+        .unwrap()
+        .unwrap();
+    assert!(side
+        .edits
+        .iter()
+        .all(|e| e.action.as_str() == "accept-suggestion"));
+    assert_eq!(side.edits.len(), 8);
 }

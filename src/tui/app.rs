@@ -135,6 +135,8 @@ pub enum Mode {
     Queue {
         selected: usize,
     },
+    /// Waiting for `y` to accept all suggestions (how many).
+    ConfirmAcceptAll(usize),
 }
 
 /// The selected cell: table, row and cell index within the row.

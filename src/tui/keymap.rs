@@ -158,6 +158,16 @@ pub fn bindings() -> Vec<Binding> {
             help: |s| s.h_redo,
         },
         Binding {
+            keys: vec![k('p')],
+            msg: Msg::AcceptSuggestion,
+            help: |s| s.h_accept,
+        },
+        Binding {
+            keys: vec![k('P')],
+            msg: Msg::AcceptAllSuggestions,
+            help: |s| s.h_accept_all,
+        },
+        Binding {
             keys: vec![k('a')],
             msg: Msg::Approve,
             help: |s| s.h_approve,
@@ -301,6 +311,10 @@ pub fn key_to_msg(mode: &Mode, ev: KeyEvent) -> Option<Msg> {
             }
         }
         Mode::Editing(_) | Mode::Prompt(..) => editor_key(ev).map(Msg::Editor),
+        Mode::ConfirmAcceptAll(_) => match ev.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Some(Msg::Yes),
+            _ => Some(Msg::Close),
+        },
         Mode::Help => match ev.code {
             KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1) => {
                 Some(Msg::Close)
@@ -394,6 +408,27 @@ mod tests {
         assert_eq!(
             key_to_msg(&Mode::Normal, key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Msg::Bottom)
+        );
+    }
+
+    #[test]
+    fn suggestion_keys_are_bound() {
+        let ev = |c| key(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(
+            key_to_msg(&Mode::Normal, ev('p')),
+            Some(Msg::AcceptSuggestion)
+        );
+        assert_eq!(
+            key_to_msg(&Mode::Normal, ev('P')),
+            Some(Msg::AcceptAllSuggestions)
+        );
+        assert_eq!(
+            key_to_msg(&Mode::ConfirmAcceptAll(3), ev('y')),
+            Some(Msg::Yes)
+        );
+        assert_eq!(
+            key_to_msg(&Mode::ConfirmAcceptAll(3), ev('n')),
+            Some(Msg::Close)
         );
     }
 

@@ -153,15 +153,25 @@ pub fn focus_span(app: &App) -> Option<(usize, usize)> {
     }
     let key = app.cursor_key()?;
     let report = app.report()?;
-    // A blank cell has no text of its own: point at its row's label instead.
-    let span = report.cell(&key)?.span.or_else(|| {
-        report
-            .tables
-            .get(app.cursor.table)?
-            .rows
-            .get(app.cursor.row)?
-            .span
-    })?;
+    // A cell without text of its own points at what the prose says of it, else its row label.
+    let cell = report.cell(&key)?;
+    let span = cell
+        .span
+        .or_else(|| {
+            report
+                .narrative
+                .iter()
+                .find(|st| st.cells.contains(&key))
+                .map(|st| st.sentence)
+        })
+        .or_else(|| {
+            report
+                .tables
+                .get(app.cursor.table)?
+                .rows
+                .get(app.cursor.row)?
+                .span
+        })?;
     Some((span.start, span.end))
 }
 

@@ -36,6 +36,12 @@ pub enum Msg {
     Redo,
     Approve,
     Reject,
+    /// Accept the text's figure for the selected cell.
+    AcceptSuggestion,
+    /// Accept every open suggestion of the report (after a confirmation).
+    AcceptAllSuggestions,
+    /// Yes to a confirmation.
+    Yes,
     NextReport,
     PrevReport,
     NextErrorReport,

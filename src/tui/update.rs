@@ -85,6 +85,30 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         (Mode::Help, _) => vec![],
+        (Mode::ConfirmAcceptAll(_), Msg::Yes) => {
+            app.mode = Mode::Normal;
+            let Some(doc) = app.doc_mut() else {
+                return vec![];
+            };
+            match doc.accept_all_suggestions() {
+                Ok(n) => {
+                    app.notice = Some(Notice {
+                        text: format!("+{n}"),
+                        error: false,
+                    });
+                    refresh_summary(app);
+                    vec![Effect::Save(app.current)]
+                }
+                Err(text) => {
+                    app.notice = Some(Notice { text, error: true });
+                    vec![]
+                }
+            }
+        }
+        (Mode::ConfirmAcceptAll(_), _) => {
+            app.mode = Mode::Normal;
+            vec![]
+        }
         (Mode::Queue { .. }, m) => queue_msg(app, m),
         (Mode::Editing(_), Msg::Editor(key)) => edit_msg(app, key),
         (Mode::Prompt(..), Msg::Editor(key)) => prompt_msg(app, key),
@@ -188,6 +212,20 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             }
         }
         Msg::Reject => app.mode = Mode::Prompt(PromptKind::RejectReason, LineEditor::default()),
+        Msg::AcceptSuggestion => {
+            return with_doc(app, |d, key| d.accept_suggestion(key).map(|_| None))
+        }
+        Msg::AcceptAllSuggestions => {
+            let n = app.doc().map_or(0, |d| d.open_suggestions().len());
+            if n == 0 {
+                app.notice = Some(Notice {
+                    text: "the text suggests nothing more for this report".into(),
+                    error: false,
+                });
+            } else {
+                app.mode = Mode::ConfirmAcceptAll(n);
+            }
+        }
         Msg::NextReport => go_report(app, app.current + 1, false),
         Msg::PrevReport => {
             if app.current == 0 {

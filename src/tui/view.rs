@@ -322,6 +322,18 @@ fn status_line(app: &App, s: &Strings) -> String {
         parts.push(format!("{} “{raw}”", s.raw));
     }
     parts.push(cell.status.as_str().to_string());
+    // What the prose says about this cell: a suggestion, or a statement it takes part in.
+    if let Some(sug) = &cell.suggestion {
+        let v = sug.value.map(format_value).unwrap_or_default();
+        parts.push(format!("{} {v} (p)", s.text_says));
+    } else if let Some(st) = doc
+        .current
+        .narrative
+        .iter()
+        .find(|st| st.cells.contains(&key))
+    {
+        parts.push(format!("{} “{}”", s.text_says, st.quote));
+    }
     if cell.status == CellStatus::Ambiguous && !cell.candidates.is_empty() {
         let c: Vec<String> = cell
             .candidates
@@ -352,6 +364,10 @@ fn status_line(app: &App, s: &Strings) -> String {
 
 fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &Strings) {
     let (text, style) = match &app.mode {
+        Mode::ConfirmAcceptAll(n) => (
+            format!("{n} {}", s.confirm_accept_all),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
         Mode::Editing(e) | Mode::Prompt(_, e) => {
             let label = match &app.mode {
                 Mode::Prompt(PromptKind::ApproveReason, _) => s.approve_prompt,

@@ -81,15 +81,22 @@ pub fn run(report: &mut Report, template: &Template) {
                             cell.raw.as_deref().unwrap_or("")
                         ),
                     ),
-                    CellStatus::Invalid => (
-                        "invalid",
-                        Severity::Error,
-                        format!(
-                            "{name}: “{}” is not a valid {}",
-                            cell.raw.as_deref().unwrap_or(""),
-                            kind_name(spec, &cell.column)
-                        ),
-                    ),
+                    CellStatus::Invalid => {
+                        let raw = cell.raw.as_deref().unwrap_or("");
+                        let why = spec
+                            .column(&cell.column)
+                            .and_then(|c| crate::value::parse(raw, c.kind, c.unit.as_deref()).err())
+                            .map(|w| format!(" ({w})"))
+                            .unwrap_or_default();
+                        (
+                            "invalid",
+                            Severity::Error,
+                            format!(
+                                "{name}: “{raw}” is not a valid {}{why}; enter the right figure",
+                                kind_name(spec, &cell.column)
+                            ),
+                        )
+                    }
                     CellStatus::Inferred => (
                         "inferred",
                         Severity::Warning,

@@ -23,6 +23,12 @@ pub enum Error {
     Binary { path: PathBuf },
     #[error("{path}: text is neither UTF-8 nor GB18030; re-save it as UTF-8")]
     Encoding { path: PathBuf },
+    #[error("{path}: {size_mb} MB is far larger than any annual report text (they are under {limit_mb} MB); is this the right file?")]
+    TooLarge {
+        path: PathBuf,
+        size_mb: u64,
+        limit_mb: u64,
+    },
     #[error("{path}: no such file or folder")]
     NotFound { path: PathBuf },
     #[error("{path}: no .txt reports found in this folder")]

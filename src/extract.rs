@@ -22,6 +22,10 @@ use align::ShortRun;
 use labels::MatchKind;
 use tokenize::{Token, TokenKind};
 
+/// Largest file read as a report: real texts are well under 2 MB; anything near this is some
+/// other file, and reading it whole would only waste memory.
+pub const MAX_BYTES: u64 = 16_000_000;
+
 /// Rules whose findings the extractor makes (the checker owns all others).
 pub const EXTRACT_RULES: &[&str] = &[
     "label-fuzzy",
@@ -39,6 +43,22 @@ pub fn extract_file(path: &Path) -> Result<Report> {
 
 /// Reads, decodes and extracts one report file, keeping the decoded text the spans index.
 pub fn extract_file_with_text(path: &Path) -> Result<(Report, String)> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > MAX_BYTES {
+            return Err(crate::error::Error::TooLarge {
+                path: path.into(),
+                size_mb: meta.len() / 1_000_000,
+                limit_mb: MAX_BYTES / 1_000_000,
+            });
+        }
+        if meta.is_dir() {
+            return Err(crate::error::Error::Other {
+                path: path.into(),
+                message: "is a folder; give a report file, or use check/review/export for folders"
+                    .into(),
+            });
+        }
+    }
     let bytes = std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             crate::error::Error::NotFound { path: path.into() }
@@ -193,6 +213,41 @@ fn choose_template(
     }
 }
 
+/// Words of headings and column labels, which never stand for a figure.
+const HEADING_WORDS: &[&str] = &[
+    "第",
+    "条",
+    "项",
+    "情况",
+    "信息内容",
+    "数量",
+    "件数",
+    "合计",
+    "总计",
+    "申请",
+    "结果",
+    "金额",
+    "单位",
+    "自然人",
+    "法人",
+    "组织",
+    "机构",
+    "企业",
+    "其他",
+    "行政",
+];
+
+/// Whether a short text after a row label is a (bad) figure rather than a heading or the tail
+/// of a wrapped label.
+fn looks_like_a_value(text: &str, row_label: &str) -> bool {
+    let n = text.chars().count();
+    n > 0
+        && n <= 8
+        && !text.chars().any(|c| "()（）[]【】“”\"《》:：".contains(c))
+        && !crate::extract::tokenize::normalize_label(row_label).contains(text)
+        && !HEADING_WORDS.iter().any(|w| text.contains(w))
+}
+
 /// Trailing empty cells beyond a row's width that still read as the row's own blanks.
 const PADDING_SLACK: usize = 3;
 
@@ -223,6 +278,14 @@ struct QueuedRun {
 
 impl TableBuilder<'_> {
     fn fill(&mut self, tokens: &[Token]) {
+        let reclassified;
+        let tokens = match self.spec.layout {
+            Layout::Rows => {
+                reclassified = self.text_values(tokens);
+                &reclassified[..]
+            }
+            Layout::Run => tokens,
+        };
         let hits = match self.spec.layout {
             Layout::Rows => self.row_hits(tokens),
             Layout::Run => self.run_hit(tokens),
@@ -252,6 +315,29 @@ impl TableBuilder<'_> {
             self.place(tokens, hit, &slots);
         }
         self.solve_short_runs(tokens);
+    }
+
+    /// Short words printed where a row's figures belong (`行政许可 | 约三万`, `规章 | 无`) are
+    /// the row's values, invalid ones: read as headings they would end the row and leave its
+    /// cells silently blank.
+    fn text_values(&self, tokens: &[Token]) -> Vec<Token> {
+        let index = self.spec.label_index();
+        let mut out = tokens.to_vec();
+        let mut row: Option<usize> = None;
+        for tok in out.iter_mut() {
+            let Some(text) = tok.text() else { continue };
+            if let Some((r, _)) = index.find(text) {
+                row = Some(r);
+                continue;
+            }
+            let is_value = row.is_some_and(|r| looks_like_a_value(text, &self.spec.rows[r].label));
+            if is_value {
+                tok.kind = TokenKind::Value;
+            } else {
+                row = None;
+            }
+        }
+        out
     }
 
     /// Rows recognised by label; each takes the value tokens up to the next text token.

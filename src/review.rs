@@ -35,7 +35,79 @@ pub struct ReviewDoc {
     pub reviewer: String,
     /// Why the report cannot be edited (unreadable or stale sidecar), if so.
     pub read_only: Option<String>,
+    /// A review made from a different text, kept until the reviewer re-applies it or starts over.
+    pub stale: Option<Box<Sidecar>>,
+    /// This process's claim on the report (released when the last copy is dropped).
+    pub lock: Option<std::sync::Arc<ReviewLock>>,
     next_step: u64,
+}
+
+/// A lock file beside the sidecar: one reviewer process per report.
+#[derive(Debug)]
+pub struct ReviewLock {
+    path: PathBuf,
+}
+
+impl Drop for ReviewLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether a process with this id is running.
+fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Claims `sidecar`'s lock for this process; `Err` names the live process holding it.
+pub fn lock(sidecar: &Path) -> std::result::Result<Option<ReviewLock>, String> {
+    let path = PathBuf::from(format!("{}.lock", sidecar.display()));
+    let me = std::process::id();
+    for _ in 0..2 {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                use std::io::Write;
+                let _ = write!(f, "{me}");
+                return Ok(Some(ReviewLock { path }));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let holder = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|s| s.trim().parse::<u32>().ok());
+                match holder {
+                    // This process already holds it (the report was reopened).
+                    Some(pid) if pid == me => return Ok(None),
+                    Some(pid) if alive(pid) => {
+                        return Err(format!(
+                            "{}: another tablereview (process {pid}) is reviewing this report; opened read-only",
+                            path.display()
+                        ))
+                    }
+                    // Left by a process that died: take it over.
+                    _ => {
+                        let _ = std::fs::remove_file(&path);
+                    }
+                }
+            }
+            // A folder we cannot write to: saving will fail and say so; do not block reading.
+            Err(_) => return Ok(None),
+        }
+    }
+    Ok(None)
 }
 
 /// Now, as RFC 3339.
@@ -85,6 +157,8 @@ impl ReviewDoc {
             },
             reviewer: reviewer.to_string(),
             read_only: None,
+            stale: None,
+            lock: None,
             next_step: 1,
         };
         match sidecar::load(&doc.sidecar_path) {
@@ -94,16 +168,93 @@ impl ReviewDoc {
             }
             Ok(Some(side)) => {
                 doc.read_only = Some(format!(
-                    "{}: the source text changed since this review (sha256 differs); the review is shown read-only",
+                    "{}: the source text changed since this review; R re-applies the edits that still fit, S starts over (the old review is kept as a backup)",
                     doc.sidecar_path.display()
                 ));
-                doc.log = side.edits;
-                doc.state = side.review;
                 doc.current.findings.push(stale_finding(&doc.sidecar_path));
+                doc.stale = Some(Box::new(side));
             }
             Err(e) => doc.read_only = Some(e.to_string()),
         }
         Ok(doc)
+    }
+
+    /// Takes this process's lock on the report; another live reviewer makes it read-only.
+    pub fn claim(&mut self) {
+        match lock(&self.sidecar_path) {
+            Ok(l) => self.lock = l.map(std::sync::Arc::new),
+            Err(why) => {
+                if self.read_only.is_none() {
+                    self.read_only = Some(why);
+                }
+            }
+        }
+    }
+
+    /// Moves a stale sidecar aside (`<stem>.reviewed.stale-<time>.json`) so nothing is lost.
+    fn retire_stale(&mut self) -> std::result::Result<Sidecar, String> {
+        let side = self.stale.take().ok_or("this review is not stale")?;
+        let stamp = now().replace([':', '.'], "-");
+        let backup = self
+            .sidecar_path
+            .with_extension(format!("stale-{stamp}.json"));
+        std::fs::rename(&self.sidecar_path, &backup).map_err(|e| {
+            format!(
+                "{}: cannot move the old review aside: {e}",
+                self.sidecar_path.display()
+            )
+        })?;
+        self.read_only = None;
+        self.current.findings.retain(|f| f.rule != "stale-review");
+        Ok(*side)
+    }
+
+    /// Starts a new review of the changed text; the old one is kept as a backup file.
+    pub fn start_over(&mut self) -> std::result::Result<(), String> {
+        self.retire_stale()?;
+        Ok(())
+    }
+
+    /// Re-applies the old review's edits whose cells still read what the reviewer saw then;
+    /// returns how many were applied and how many no longer fit.
+    pub fn reapply_stale(&mut self) -> std::result::Result<(usize, usize), String> {
+        let side = self.retire_stale()?;
+        // Each cell's first value before review, and its reviewed state at the end.
+        let mut first_old: Vec<(String, Option<f64>)> = Vec::new();
+        for r in &side.edits {
+            if !first_old.iter().any(|(k, _)| k == &r.cell) {
+                first_old.push((r.cell.clone(), r.old));
+            }
+        }
+        let (mut applied, mut skipped) = (Vec::new(), 0);
+        for (key, old) in first_old {
+            let Some(now_cell) = self.current.cell(&key) else {
+                skipped += 1;
+                continue;
+            };
+            let Some(reviewed) = side.report.cell(&key) else {
+                skipped += 1;
+                continue;
+            };
+            if now_cell.value != old
+                || reviewed.value == now_cell.value && reviewed.status == now_cell.status
+            {
+                skipped += usize::from(now_cell.value != old);
+                continue;
+            }
+            applied.push((
+                key,
+                CellState {
+                    value: reviewed.value,
+                    status: reviewed.status,
+                },
+            ));
+        }
+        let n = applied.len();
+        if n > 0 {
+            self.commit(Action::Edit, applied)?;
+        }
+        Ok((n, skipped))
     }
 
     fn apply_sidecar(&mut self, side: Sidecar) {
@@ -663,6 +814,107 @@ mod tests {
             .log
             .iter()
             .all(|r| r.action == Action::AcceptSuggestion || r.action == Action::Undo));
+    }
+
+    #[test]
+    fn a_changed_source_makes_the_review_stale_then_edits_that_fit_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        d.edit(CELL, "30").unwrap();
+        d.edit("proactive.licensing.decisions", "36412").unwrap();
+        d.save().unwrap();
+        // The source changes under the review: 行政许可 is now printed differently.
+        let text = std::fs::read_to_string(&d.source_path).unwrap();
+        std::fs::write(
+            &d.source_path,
+            text.replace("行政许可 | 36411", "行政许可 | 36500"),
+        )
+        .unwrap();
+        let mut again = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
+        assert!(again.read_only.as_deref().unwrap().contains("R re-applies"));
+        assert!(again
+            .current
+            .findings
+            .iter()
+            .any(|f| f.rule == "stale-review"));
+        let (report, _) = reviewed_report(&d.source_path, None).unwrap();
+        assert!(
+            report.findings.iter().any(|f| f.rule == "stale-review"),
+            "check sees it too"
+        );
+        let (applied, skipped) = again.reapply_stale().unwrap();
+        assert_eq!(
+            (applied, skipped),
+            (1, 1),
+            "the licensing edit no longer fits"
+        );
+        assert_eq!(again.current.cell(CELL).unwrap().value, Some(30.0));
+        assert_eq!(
+            again
+                .current
+                .cell("proactive.licensing.decisions")
+                .unwrap()
+                .value,
+            Some(36500.0)
+        );
+        assert!(again.read_only.is_none());
+        again.save().unwrap();
+        let backups = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".reviewed.stale-")
+            })
+            .count();
+        assert_eq!(backups, 1, "the old review is kept");
+    }
+
+    #[test]
+    fn starting_over_keeps_the_old_review_as_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        d.edit(CELL, "30").unwrap();
+        d.save().unwrap();
+        let text = std::fs::read_to_string(&d.source_path).unwrap();
+        std::fs::write(&d.source_path, format!("{text}\n")).unwrap();
+        let mut again = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
+        again.start_over().unwrap();
+        assert_eq!(again.current.cell(CELL).unwrap().value, Some(22.0));
+        assert!(again.log.is_empty());
+        assert!(again.start_over().is_err(), "nothing stale any more");
+    }
+
+    #[test]
+    fn a_second_reviewer_process_gets_read_only_and_dead_locks_are_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        let lock_path = format!("{}.lock", d.sidecar_path.display());
+        // Process 1 (init) is always alive: as if another reviewer held the report.
+        std::fs::write(&lock_path, "1").unwrap();
+        d.claim();
+        assert!(d
+            .read_only
+            .as_deref()
+            .unwrap()
+            .contains("another tablereview"));
+        assert!(d.edit(CELL, "1").is_err());
+        // A lock left by a process that no longer exists is taken over.
+        std::fs::write(&lock_path, "4000000").unwrap();
+        let mut e = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
+        e.claim();
+        assert!(e.read_only.is_none());
+        assert_eq!(
+            std::fs::read_to_string(&lock_path).unwrap(),
+            std::process::id().to_string()
+        );
+        drop(e);
+        assert!(
+            !Path::new(&lock_path).exists(),
+            "released when the review closes"
+        );
     }
 
     #[test]

@@ -267,3 +267,72 @@ fn closing_the_terminal_or_sigterm_ends_the_review() {
     );
     assert_eq!(wait_gone(), 0);
 }
+
+#[test]
+fn kill_9_after_edits_leaves_a_whole_sidecar_with_every_edit() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("kill-probe.txt");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/003_9110b932e3d5ac2b.txt"),
+        &report,
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_tablereview");
+    let t = Tmux {
+        socket: format!("tablereview-kill-{}", std::process::id()),
+    };
+    let command = format!(
+        "LANG=C.UTF-8 exec {bin} review --reviewer k {}",
+        report.display()
+    );
+    t.cmd(&[
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &command,
+    ]);
+    t.wait_for("report 1/1");
+    // Three edits on the first rows of the proactive table.
+    t.keys(&["5", "Enter"]);
+    t.wait_for("= 5");
+    t.keys(&["j", "7", "Enter"]);
+    t.wait_for("= 7");
+    t.keys(&["l", "9", "Enter"]);
+    t.wait_for("= 9");
+    let needle = format!("^{bin} review --reviewer k {}", report.display());
+    Command::new("pkill")
+        .args(["-KILL", "-f", &needle])
+        .status()
+        .unwrap();
+    let side = tablereview::sidecar::load(&dir.path().join("kill-probe.reviewed.json"))
+        .expect("the sidecar is whole")
+        .expect("the sidecar exists");
+    let values: Vec<Option<f64>> = side.edits.iter().map(|e| e.new).collect();
+    assert_eq!(
+        values,
+        [Some(5.0), Some(7.0), Some(9.0)],
+        "every committed edit is on disk"
+    );
+    assert_eq!(
+        side.report
+            .cell("proactive.normative_documents.repealed")
+            .unwrap()
+            .value,
+        Some(9.0)
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

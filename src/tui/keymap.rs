@@ -168,6 +168,16 @@ pub fn bindings() -> Vec<Binding> {
             help: |s| s.h_accept_all,
         },
         Binding {
+            keys: vec![k('R')],
+            msg: Msg::ReapplyStale,
+            help: |s| s.h_reapply,
+        },
+        Binding {
+            keys: vec![k('S')],
+            msg: Msg::StartOver,
+            help: |s| s.h_start_over,
+        },
+        Binding {
             keys: vec![k('a')],
             msg: Msg::Approve,
             help: |s| s.h_approve,

@@ -42,6 +42,10 @@ pub enum Msg {
     AcceptAllSuggestions,
     /// Yes to a confirmation.
     Yes,
+    /// A stale review: re-apply the edits that still fit the changed text.
+    ReapplyStale,
+    /// A stale review: start over (the old review is kept as a backup).
+    StartOver,
     NextReport,
     PrevReport,
     NextErrorReport,

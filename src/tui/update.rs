@@ -212,6 +212,27 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             }
         }
         Msg::Reject => app.mode = Mode::Prompt(PromptKind::RejectReason, LineEditor::default()),
+        Msg::ReapplyStale | Msg::StartOver => {
+            let reapply = msg == Msg::ReapplyStale;
+            let Some(doc) = app.doc_mut() else {
+                return vec![];
+            };
+            let result = if reapply {
+                doc.reapply_stale()
+                    .map(|(n, skipped)| format!("re-applied {n} edits; {skipped} no longer fit"))
+            } else {
+                doc.start_over()
+                    .map(|()| "started a new review; the old one was kept as a backup".to_string())
+            };
+            match result {
+                Ok(text) => {
+                    app.notice = Some(Notice { text, error: false });
+                    refresh_summary(app);
+                    return vec![Effect::Save(app.current)];
+                }
+                Err(text) => app.notice = Some(Notice { text, error: true }),
+            }
+        }
         Msg::AcceptSuggestion => {
             return with_doc(app, |d, key| d.accept_suggestion(key).map(|_| None))
         }
@@ -439,7 +460,8 @@ pub fn open(app: &mut App, i: usize) {
         &app.options.reviewer,
         app.options.out_dir.as_deref(),
     ) {
-        Ok(doc) => {
+        Ok(mut doc) => {
+            doc.claim();
             entry.summary = Some(summarize(&doc));
             entry.doc = Some(doc);
         }

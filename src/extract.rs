@@ -268,12 +268,103 @@ struct TableBuilder<'a> {
     runs: Vec<QueuedRun>,
 }
 
-/// A short run waiting for the solver, with the tokens of its values.
+/// A short run waiting for the solver, with where each choice's values come from.
 struct QueuedRun {
     run: ShortRun,
+    /// Per choice and slot: the bytes of the text that give the value (None: blank).
+    sources: Vec<Vec<Option<(usize, usize)>>>,
+    /// The printed value tokens, left to right.
     value_tokens: Vec<usize>,
-    /// The placement that explicit trailing empty cells suggest, if any.
-    explicit: Option<Vec<usize>>,
+    /// The choice that explicit trailing empty cells suggest, if any.
+    explicit: Option<usize>,
+}
+
+impl QueuedRun {
+    /// A run whose values cannot be placed with any confidence (unreadable, or too many ways).
+    fn unreadable(slots: &[(usize, String)], values: &[usize]) -> QueuedRun {
+        QueuedRun {
+            run: ShortRun {
+                slots: slots.to_vec(),
+                choices: Vec::new(),
+            },
+            sources: Vec::new(),
+            value_tokens: values.to_vec(),
+            explicit: None,
+        }
+    }
+}
+
+/// A value with the bytes of the text it was read from.
+type Sourced = (f64, usize, usize);
+
+/// Ways to fill one short run considered at most; past this it stays ambiguous.
+const MAX_CHOICES: usize = 20_000;
+
+/// Calls `f` with every sequence made by picking one alternative per printed value; false when
+/// `f` asked to stop.
+fn expand(
+    alternatives: &[Vec<Vec<Sourced>>],
+    at: usize,
+    sequence: &mut Vec<Sourced>,
+    f: &mut dyn FnMut(&[Sourced]) -> bool,
+) -> bool {
+    let Some(options) = alternatives.get(at) else {
+        return f(sequence);
+    };
+    for option in options {
+        let len = sequence.len();
+        sequence.extend_from_slice(option);
+        let go_on = expand(alternatives, at + 1, sequence, f);
+        sequence.truncate(len);
+        if !go_on {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a value token is several cells run together: digits glued to a label, a figure with
+/// a leading zero (`000023`), or one too long to be a single count.
+fn looks_glued(tok: &Token, raw: &str) -> bool {
+    let digits = raw.bytes().all(|b| b.is_ascii_digit());
+    digits && (tok.glued || (raw.len() > 1 && raw.starts_with('0')) || raw.len() >= 10)
+}
+
+/// Every way to cut a digit string into 1..=max pieces, none with a leading zero (except `0`),
+/// as byte ranges; longer cuts first, since glued tables usually print every cell.
+fn digit_splits(digits: &str, max: usize) -> Vec<Vec<(usize, usize)>> {
+    fn go(
+        d: &[u8],
+        at: usize,
+        left: usize,
+        cur: &mut Vec<(usize, usize)>,
+        out: &mut Vec<Vec<(usize, usize)>>,
+    ) {
+        if out.len() >= MAX_CHOICES {
+            return;
+        }
+        if at == d.len() {
+            out.push(cur.clone());
+            return;
+        }
+        if left == 0 {
+            return;
+        }
+        let longest = if d[at] == b'0' {
+            1
+        } else {
+            (d.len() - at).min(9)
+        };
+        for len in 1..=longest {
+            cur.push((at, at + len));
+            go(d, at + len, left - 1, cur, out);
+            cur.pop();
+        }
+    }
+    let mut out = Vec::new();
+    go(digits.as_bytes(), 0, max, &mut Vec::new(), &mut out);
+    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    out
 }
 
 impl TableBuilder<'_> {
@@ -537,32 +628,98 @@ impl TableBuilder<'_> {
         if printed.len() == n {
             for (slot, &ti) in slots.iter().zip(&printed) {
                 if tokens[ti].is_value() {
-                    self.set_value(slot, &tokens[ti], CellStatus::Ok);
+                    self.set_value(slot, (tokens[ti].start, tokens[ti].end), CellStatus::Ok);
                 }
             }
         } else if values.len() > n {
             self.overflow(tokens, hit, slots, &values);
         } else {
-            let mut numbers = Vec::new();
-            for &ti in &values {
-                match self.solver_value(&tokens[ti]) {
-                    Some(v) => numbers.push(v),
-                    None => {
-                        // An unreadable value makes any placement a guess.
-                        numbers.clear();
-                        break;
-                    }
-                }
-            }
-            let run = ShortRun {
-                slots: slots.to_vec(),
-                values: numbers,
+            let queued = self.short_run(tokens, slots, &values, explicit.as_deref());
+            self.runs.push(queued);
+        }
+    }
+
+    /// Every way the printed values could fill `slots`: order-preserving placements, and for a
+    /// digit run that lost its separators (`8855698`), every split of it into values.
+    fn short_run(
+        &self,
+        tokens: &[Token],
+        slots: &[(usize, String)],
+        values: &[usize],
+        explicit: Option<&[usize]>,
+    ) -> QueuedRun {
+        let n = slots.len();
+        let mut alternatives: Vec<Vec<Vec<Sourced>>> = Vec::new();
+        for &ti in values {
+            let tok = &tokens[ti];
+            let raw = &self.text[tok.start..tok.end];
+            let Some(v) = self.solver_value(tok) else {
+                // An unreadable value makes any placement a guess.
+                return QueuedRun::unreadable(slots, values);
             };
-            self.runs.push(QueuedRun {
-                run,
-                value_tokens: values,
-                explicit,
-            });
+            if looks_glued(tok, raw) {
+                let splits = digit_splits(raw, n);
+                if splits.is_empty() {
+                    return QueuedRun::unreadable(slots, values);
+                }
+                alternatives.push(
+                    splits
+                        .into_iter()
+                        .map(|pieces| {
+                            pieces
+                                .into_iter()
+                                .map(|(a, b)| {
+                                    (
+                                        raw[a..b].parse::<f64>().unwrap_or(0.0),
+                                        tok.start + a,
+                                        tok.start + b,
+                                    )
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                );
+            } else {
+                alternatives.push(vec![vec![(v, tok.start, tok.end)]]);
+            }
+        }
+        let mut choices = Vec::new();
+        let mut sources: Vec<Vec<Option<(usize, usize)>>> = Vec::new();
+        let mut explicit_choice = None;
+        let mut sequence: Vec<Sourced> = Vec::new();
+        let complete = expand(&alternatives, 0, &mut sequence, &mut |seq| {
+            if seq.len() > n {
+                return true;
+            }
+            for place in align::combinations(n, seq.len()) {
+                if choices.len() >= MAX_CHOICES {
+                    return false;
+                }
+                let mut vals = vec![0.0; n];
+                let mut src = vec![None; n];
+                for (i, &slot) in place.iter().enumerate() {
+                    vals[slot] = seq[i].0;
+                    src[slot] = Some((seq[i].1, seq[i].2));
+                }
+                if explicit == Some(place.as_slice()) && alternatives.iter().all(|a| a.len() == 1) {
+                    explicit_choice = Some(choices.len());
+                }
+                choices.push(vals);
+                sources.push(src);
+            }
+            true
+        });
+        if !complete || choices.is_empty() {
+            return QueuedRun::unreadable(slots, values);
+        }
+        QueuedRun {
+            run: ShortRun {
+                slots: slots.to_vec(),
+                choices,
+            },
+            sources,
+            value_tokens: values.to_vec(),
+            explicit: explicit_choice,
         }
     }
 
@@ -619,8 +776,13 @@ impl TableBuilder<'_> {
         });
     }
 
-    fn set_value(&mut self, (ri, col): &(usize, String), tok: &Token, status: CellStatus) {
-        let raw = self.text[tok.start..tok.end].to_string();
+    fn set_value(
+        &mut self,
+        (ri, col): &(usize, String),
+        (start, end): (usize, usize),
+        status: CellStatus,
+    ) {
+        let raw = self.text[start..end].to_string();
         let column = self
             .spec
             .column(col)
@@ -630,7 +792,7 @@ impl TableBuilder<'_> {
             value::classify(&raw.split_whitespace().collect::<String>()),
             Piece::NotApplicable
         );
-        let span = span_of(self.line_starts, tok.start, tok.end);
+        let span = span_of(self.line_starts, start, end);
         let Some(cell) = self.table.rows[*ri]
             .cells
             .iter_mut()
@@ -681,49 +843,53 @@ impl TableBuilder<'_> {
         };
         let results = align::solve(&solvable, &identities, &fixed);
         for (queued, mut result) in runs.iter().zip(results) {
-            let (run, value_tokens) = (&queued.run, &queued.value_tokens);
-            if let Some(exp) = &queued.explicit {
-                if result.solved && result.placements == [exp.clone()] {
-                    for (vi, &si) in exp.iter().enumerate() {
-                        self.set_value(&run.slots[si], &tokens[value_tokens[vi]], CellStatus::Ok);
-                    }
-                    continue;
-                }
-                // Not confirmed by the identities alone: still a question, shown this way first.
-                if let Some(p) = result.placements.iter().position(|pl| pl == exp) {
-                    result.placements.swap(0, p);
-                }
-            }
-            if run.values.is_empty() {
-                // Unreadable values: no placement can be trusted, so show them left-packed
-                // and make every cell of the run a question for the reviewer.
+            let run = &queued.run;
+            if run.choices.is_empty() {
+                // No placement can be trusted: show the printed values left-packed and make
+                // every cell of the run a question for the reviewer.
                 for (si, slot) in run.slots.iter().enumerate() {
                     self.mark_ambiguous(slot, &[]);
-                    if let Some(&ti) = value_tokens.get(si) {
-                        self.set_value(slot, &tokens[ti], CellStatus::Ambiguous);
+                    if let Some(&ti) = queued.value_tokens.get(si) {
+                        let tok = &tokens[ti];
+                        self.set_value(slot, (tok.start, tok.end), CellStatus::Ambiguous);
                     }
                 }
                 continue;
             }
+            if let Some(exp) = queued.explicit {
+                if result.solved && result.placements == [exp] {
+                    for (si, slot) in run.slots.iter().enumerate() {
+                        if let Some(src) = queued.sources[exp][si] {
+                            self.set_value(slot, src, CellStatus::Ok);
+                        }
+                    }
+                    continue;
+                }
+                // Not confirmed by the identities alone: still a question, shown this way first.
+                if let Some(p) = result.placements.iter().position(|&c| c == exp) {
+                    result.placements.swap(0, p);
+                }
+            }
             for (si, slot) in run.slots.iter().enumerate() {
-                let at = |p: &Vec<usize>| p.iter().position(|&s| s == si);
-                let choices: Vec<Option<usize>> = result.placements.iter().map(at).collect();
                 let mut distinct: Vec<Option<f64>> = Vec::new();
-                for c in &choices {
-                    let v = c.map(|vi| run.values[vi]);
+                for &c in &result.placements {
+                    let v = queued.sources[c][si].map(|_| run.choices[c][si]);
                     if !distinct.contains(&v) {
                         distinct.push(v);
                     }
                 }
+                let first = result
+                    .placements
+                    .first()
+                    .and_then(|&c| queued.sources[c][si]);
                 if distinct.len() == 1 {
-                    if let Some(vi) = choices[0] {
-                        self.set_value(slot, &tokens[value_tokens[vi]], CellStatus::Inferred);
+                    if let Some(src) = first {
+                        self.set_value(slot, src, CellStatus::Inferred);
                     }
                 } else {
-                    let first = choices[0].map(|vi| value_tokens[vi]);
                     self.mark_ambiguous(slot, &distinct);
-                    if let Some(ti) = first {
-                        self.set_value(slot, &tokens[ti], CellStatus::Ambiguous);
+                    if let Some(src) = first {
+                        self.set_value(slot, src, CellStatus::Ambiguous);
                     }
                 }
             }

@@ -17,15 +17,33 @@ use crate::template::{Identity, Relation};
 pub struct ShortRun {
     /// Target cells in printed order, as (row index, column key).
     pub slots: Vec<(usize, String)>,
-    /// The values printed, in order.
-    pub values: Vec<f64>,
+    /// Each way the printed text could fill the slots: a value per slot (0.0 for a blank).
+    pub choices: Vec<Vec<f64>>,
+}
+
+impl ShortRun {
+    /// A run of `values` printed in order for `slots`: every order-preserving placement.
+    pub fn placements(slots: Vec<(usize, String)>, values: &[f64]) -> (ShortRun, Vec<Vec<usize>>) {
+        let places = combinations(slots.len(), values.len());
+        let choices = places
+            .iter()
+            .map(|place| {
+                let mut v = vec![0.0; slots.len()];
+                for (i, &slot) in place.iter().enumerate() {
+                    v[slot] = values[i];
+                }
+                v
+            })
+            .collect();
+        (ShortRun { slots, choices }, places)
+    }
 }
 
 /// What the search concluded for one run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunResult {
-    /// Distinct placements that satisfy the identities: for each value, its slot index.
-    pub placements: Vec<Vec<usize>>,
+    /// Indices of the run's choices that satisfy the identities.
+    pub placements: Vec<usize>,
     /// False when no joint placement satisfies the identities (or the search gave up); the
     /// placements are then the ones each run allows on its own.
     pub solved: bool,
@@ -87,13 +105,10 @@ pub fn solve(
         })
         .collect();
 
-    let candidates: Vec<Vec<Vec<usize>>> = runs
-        .iter()
-        .map(|r| combinations(r.slots.len(), r.values.len()))
-        .collect();
+    let candidates: Vec<usize> = runs.iter().map(|r| r.choices.len()).collect();
     let searchable: Vec<bool> = candidates
         .iter()
-        .map(|c| !c.is_empty() && c.len() <= MAX_CANDIDATES)
+        .map(|&c| c > 0 && c <= MAX_CANDIDATES)
         .collect();
     // Constraints naming a run whose placements were not enumerated cannot be used.
     let constraints: Vec<Constraint> = constraints
@@ -113,22 +128,7 @@ pub fn solve(
             }
         }
     }
-    let slot_values = runs
-        .iter()
-        .zip(&candidates)
-        .map(|(run, cands)| {
-            cands
-                .iter()
-                .map(|place| {
-                    let mut v = vec![0.0; run.slots.len()];
-                    for (i, &slot) in place.iter().enumerate() {
-                        v[slot] = run.values[i];
-                    }
-                    v
-                })
-                .collect()
-        })
-        .collect();
+    let slot_values: Vec<Vec<Vec<f64>>> = runs.iter().map(|r| r.choices.clone()).collect();
     let problem = Problem {
         runs,
         slot_values,
@@ -137,7 +137,7 @@ pub fn solve(
     };
 
     let all: Vec<usize> = (0..runs.len()).collect();
-    let full = problem.state(candidates.iter().map(|c| (0..c.len()).collect()).collect());
+    let full = problem.state(candidates.iter().map(|&c| (0..c).collect()).collect());
     let mut root = full.clone();
     let consistent = problem.propagate(&mut root, &all);
     let mut outcome: Vec<Option<RunResult>> = vec![None; runs.len()];
@@ -171,10 +171,7 @@ pub fn solve(
                     root.domains[r].clone()
                 };
                 outcome[r] = Some(RunResult {
-                    placements: placements
-                        .iter()
-                        .map(|&c| candidates[r][c].clone())
-                        .collect(),
+                    placements,
                     solved: !search.solutions.is_empty(),
                 });
             }
@@ -188,12 +185,9 @@ pub fn solve(
                 let mut alone = full.clone();
                 let placements =
                     if problem.propagate(&mut alone, &[r]) && !alone.domains[r].is_empty() {
-                        alone.domains[r]
-                            .iter()
-                            .map(|&c| candidates[r][c].clone())
-                            .collect()
+                        alone.domains[r].clone()
                     } else {
-                        candidates[r].clone()
+                        (0..candidates[r]).collect()
                     };
                 RunResult {
                     placements,
@@ -460,10 +454,17 @@ mod tests {
     }
 
     fn run(row: usize, cols: &[&str], values: &[f64]) -> ShortRun {
-        ShortRun {
-            slots: cols.iter().map(|c| (row, c.to_string())).collect(),
-            values: values.to_vec(),
-        }
+        ShortRun::placements(cols.iter().map(|c| (row, c.to_string())).collect(), values).0
+    }
+
+    /// The positions each chosen placement puts the values in.
+    fn positions(cols: usize, values: usize, result: &RunResult) -> Vec<Vec<usize>> {
+        let places = combinations(cols, values);
+        result
+            .placements
+            .iter()
+            .map(|&c| places[c].clone())
+            .collect()
     }
 
     #[test]
@@ -483,7 +484,7 @@ mod tests {
         let res = solve(&runs, &ids, &|_, _| Some(0.0));
         assert!(res[0].solved);
         assert_eq!(
-            res[0].placements,
+            positions(4, 3, &res[0]),
             vec![vec![0, 1, 3], vec![0, 2, 3], vec![1, 2, 3]]
         );
     }
@@ -506,7 +507,7 @@ mod tests {
             ident(&[(2, "b")], &[(1, "b")]),
         ];
         let res = solve(&runs, &ids, &fixed);
-        assert_eq!(res[0].placements, vec![vec![0, 2]]);
+        assert_eq!(positions(3, 2, &res[0]), vec![vec![0, 2]]);
         assert!(res[0].solved);
     }
 

@@ -31,6 +31,9 @@ pub struct Token {
     pub kind: TokenKind,
     pub start: usize,
     pub end: usize,
+    /// A value that was glued to the text before it (`行政规范性文件8855698`): likely several
+    /// cells that lost their separators.
+    pub glued: bool,
 }
 
 impl Token {
@@ -50,6 +53,8 @@ impl Token {
 
 /// Tokenizes `text[range]`.
 pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
+    let masked = mask_page_furniture(text, range.clone());
+    let text = masked.as_deref().unwrap_or(text);
     let region = &text[range.clone()];
     let mut cells: Vec<Vec<Range<usize>>> = Vec::new();
     if region.contains('|') {
@@ -66,6 +71,30 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
         cell_tokens(text, &cell, &mut out);
     }
     out
+}
+
+fn footer_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^[\s|]*(?:[-—–－]\s*[0-9０-９]+\s*[-—–－]|第\s*[0-9０-９]+\s*页(?:\s*[,，/]?\s*共\s*[0-9０-９]+\s*页)?|[0-9０-９]+\s*/\s*[0-9０-９]+)[\s|]*$",
+        )
+        .expect("footer pattern compiles")
+    })
+}
+
+/// Page footers inside a table (`- 3 -`, `第 3 页`, `3/12`), blanked to spaces of the same
+/// length so every span still points at the same bytes; `None` when there are none.
+fn mask_page_furniture(text: &str, range: Range<usize>) -> Option<String> {
+    let mut masked: Option<String> = None;
+    for (off, line) in line_ranges(&text[range.clone()]) {
+        if !line.trim().is_empty() && footer_re().is_match(line) {
+            let at = range.start + off;
+            let m = masked.get_or_insert_with(|| text.to_string());
+            m.replace_range(at..at + line.len(), &" ".repeat(line.len()));
+        }
+    }
+    masked
 }
 
 fn line_ranges(s: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -140,6 +169,7 @@ fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>) {
             kind: TokenKind::Empty,
             start: at,
             end: at,
+            glued: false,
         });
         return;
     }
@@ -151,12 +181,29 @@ fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>) {
                 kind: TokenKind::Value,
                 start,
                 end,
+                glued: false,
             }),
             Piece::Unit(_) if out.len() > first_new && out.last().is_some_and(|t| t.is_value()) => {
                 // `27326.00 万元`: the unit belongs to the number before it.
                 if let Some(last) = out.last_mut() {
                     last.end = end;
                 }
+            }
+            Piece::Text if glued_digits(piece).is_some() => {
+                // `行政规范性文件8855698`: HTML flattening glued the figures to the label.
+                let cut = glued_digits(piece).unwrap_or(piece.len());
+                out.push(Token {
+                    kind: TokenKind::Text(normalize_label(&piece[..cut])),
+                    start,
+                    end: start + cut,
+                    glued: false,
+                });
+                out.push(Token {
+                    kind: TokenKind::Value,
+                    start: start + cut,
+                    end,
+                    glued: true,
+                });
             }
             Piece::Unit(_) | Piece::Text => {
                 let norm = normalize_label(piece);
@@ -174,11 +221,25 @@ fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>) {
                         kind: TokenKind::Text(norm),
                         start,
                         end,
+                        glued: false,
                     }),
                 }
             }
         }
     }
+}
+
+/// Where trailing ASCII digits glued to a label start, if the piece is a label (at least two
+/// characters ending in a Chinese character or closing mark) followed by digits.
+fn glued_digits(piece: &str) -> Option<usize> {
+    let cut = piece.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if cut == piece.len() || cut == 0 {
+        return None;
+    }
+    let head = &piece[..cut];
+    let last = head.chars().next_back()?;
+    let label_end = ('\u{4e00}'..='\u{9fff}').contains(&last) || "）)”\"".contains(last);
+    (head.chars().count() >= 2 && label_end).then_some(cut)
 }
 
 /// Removes Word's `[bookmark: _GoBack]` and similar markers, which may be split into pieces.
@@ -309,6 +370,40 @@ mod tests {
                 "V:27326.00 万元",
                 "T:规章",
                 "V:3",
+                "E"
+            ]
+        );
+    }
+
+    #[test]
+    fn digits_glued_to_a_label_are_split_off() {
+        let t = "行政规范性文件8855698 |\n5.属于三类内部事务信息320000032";
+        assert_eq!(
+            kinds(t),
+            [
+                "T:行政规范性文件",
+                "V:8855698",
+                "T:5.属于三类内部事务信息",
+                "V:320000032"
+            ]
+        );
+        let toks = tokenize(t, 0..t.len());
+        assert!(toks[1].glued && !toks[0].glued);
+        assert_eq!(kinds("2024年 | 第二十条"), ["T:2024年", "T:第二十条"]);
+    }
+
+    #[test]
+    fn page_footers_inside_a_table_are_ignored() {
+        let t = "规章 | 0 | 0 |\n- 3 -\n第 4 页 共 9 页\n行政规范性文件 | 11 | 4 |";
+        assert_eq!(
+            kinds(t),
+            [
+                "T:规章",
+                "V:0",
+                "V:0",
+                "T:行政规范性文件",
+                "V:11",
+                "V:4",
                 "E"
             ]
         );

@@ -201,6 +201,8 @@ pub struct App {
     pub pending_g: bool,
     pub size: (u16, u16),
     pub sort: SortKey,
+    /// First line of the help overlay shown (it scrolls on short terminals).
+    pub help_scroll: u16,
     /// The last save failed: edits are only in memory.
     pub save_failed: bool,
     /// Quit was asked once while edits were unsaved.
@@ -233,6 +235,7 @@ impl App {
             pending_g: false,
             size: (100, 30),
             sort: SortKey::File,
+            help_scroll: 0,
             save_failed: false,
             quit_armed: false,
             quit: false,

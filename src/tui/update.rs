@@ -84,6 +84,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.mode = Mode::Normal;
             vec![]
         }
+        (Mode::Help, Msg::Move(dir)) => {
+            app.help_scroll = match dir {
+                Dir::Up => app.help_scroll.saturating_sub(1),
+                _ => (app.help_scroll + 1)
+                    .min(super::keymap::help_lines(app.options.lang.strings()).len() as u16),
+            };
+            vec![]
+        }
         (Mode::Help, _) => vec![],
         (Mode::ConfirmAcceptAll(_), Msg::Yes) => {
             app.mode = Mode::Normal;
@@ -274,7 +282,10 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             });
             return vec![Effect::Save(app.current)];
         }
-        Msg::Help => app.mode = Mode::Help,
+        Msg::Help => {
+            app.help_scroll = 0;
+            app.mode = Mode::Help;
+        }
         Msg::Click(x, y) => click(app, x, y),
         _ => {}
     }

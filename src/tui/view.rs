@@ -481,7 +481,13 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
     } else {
         text
     };
-    frame.render_widget(Paragraph::new(safe_text).block(block), rect);
+    // On a short terminal the list scrolls (↑ ↓).
+    frame.render_widget(
+        Paragraph::new(safe_text)
+            .block(block)
+            .scroll((app.help_scroll, 0)),
+        rect,
+    );
 }
 
 fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Strings) {

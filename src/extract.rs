@@ -34,6 +34,7 @@ pub const EXTRACT_RULES: &[&str] = &[
     "duplicate-row",
     "template-year-mismatch",
     "template-guess",
+    "layout-values-first",
 ];
 
 /// Reads, decodes and extracts one report file.
@@ -433,6 +434,9 @@ impl TableBuilder<'_> {
 
     /// Rows recognised by label; each takes the value tokens up to the next text token.
     fn row_hits(&mut self, tokens: &[Token]) -> Vec<RowHit> {
+        if let Some(hits) = self.values_first_hits(tokens) {
+            return hits;
+        }
         let index = self.spec.label_index();
         let mut hits: Vec<RowHit> = Vec::new();
         let mut current: Option<RowHit> = None;
@@ -469,6 +473,60 @@ impl TableBuilder<'_> {
             self.keep_hit(tokens, &mut hits, done);
         }
         hits
+    }
+
+    /// PDF text extraction can print each row's figures on the line before its label. That
+    /// layout shows at the table's edges: figures right before the first label and none after
+    /// the last. Then every label takes the figures just before it (and a warning says so).
+    fn values_first_hits(&mut self, tokens: &[Token]) -> Option<Vec<RowHit>> {
+        let index = self.spec.label_index();
+        let labels: Vec<(usize, usize)> = tokens
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((i, index.find(t.text()?)?.0)))
+            .collect();
+        let (&(first, _), &(last, _)) = (labels.first()?, labels.last()?);
+        if labels.len() < 2 {
+            return None;
+        }
+        let run_before = |at: usize| -> Vec<usize> {
+            let mut run: Vec<usize> = (0..at)
+                .rev()
+                .take_while(|&i| !matches!(tokens[i].kind, TokenKind::Text(_)))
+                .collect();
+            run.reverse();
+            run
+        };
+        let has_values = |run: &[usize]| run.iter().any(|&i| tokens[i].is_value());
+        let after_last: Vec<usize> = (last + 1..tokens.len())
+            .take_while(|&i| !matches!(tokens[i].kind, TokenKind::Text(_)))
+            .collect();
+        if !has_values(&run_before(first)) || has_values(&after_last) {
+            return None;
+        }
+        let mut hits: Vec<RowHit> = Vec::new();
+        for &(i, row) in &labels {
+            if hits.iter().any(|h| h.row == row) {
+                continue;
+            }
+            hits.push(RowHit {
+                row,
+                label: i,
+                slots: run_before(i),
+            });
+        }
+        let t = &tokens[first];
+        self.findings.push(Finding {
+            rule: "layout-values-first".into(),
+            severity: Severity::Warning,
+            cells: vec![],
+            message: format!(
+                "{}: each row's figures stand on the line before its label; they were read that way, check a few rows",
+                self.spec.title
+            ),
+            span: Some(span_of(self.line_starts, t.start, t.end)),
+        });
+        Some(hits)
     }
 
     /// For a table printed as one run of values: the run with the most values.

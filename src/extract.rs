@@ -113,6 +113,7 @@ pub fn extract_text(text: &str, source: Source) -> Report {
             findings: &mut findings,
             line_starts: &line_starts,
             runs: Vec::new(),
+            matches: Vec::new(),
         };
         builder.fill(tokens);
     }
@@ -267,6 +268,8 @@ struct TableBuilder<'a> {
     findings: &'a mut Vec<Finding>,
     line_starts: &'a [usize],
     runs: Vec<QueuedRun>,
+    /// Per token: the row its text matches, if any (see `match_labels`).
+    matches: Vec<Option<(usize, MatchKind)>>,
 }
 
 /// A short run waiting for the solver, with where each choice's values come from.
@@ -373,6 +376,7 @@ impl TableBuilder<'_> {
         let reclassified;
         let tokens = match self.spec.layout {
             Layout::Rows => {
+                self.matches = self.match_labels(tokens);
                 reclassified = self.text_values(tokens);
                 &reclassified[..]
             }
@@ -413,12 +417,12 @@ impl TableBuilder<'_> {
     /// the row's values, invalid ones: read as headings they would end the row and leave its
     /// cells silently blank.
     fn text_values(&self, tokens: &[Token]) -> Vec<Token> {
-        let index = self.spec.label_index();
         let mut out = tokens.to_vec();
         let mut row: Option<usize> = None;
-        for tok in out.iter_mut() {
+        for (i, tok) in out.iter_mut().enumerate() {
             let Some(text) = tok.text() else { continue };
-            if let Some((r, _)) = index.find(text) {
+            if let Some((r, _)) = &self.matches[i] {
+                let r = *r;
                 row = Some(r);
                 continue;
             }
@@ -432,25 +436,33 @@ impl TableBuilder<'_> {
         out
     }
 
+    /// Each text token's row label match, computed once for the table.
+    fn match_labels(&self, tokens: &[Token]) -> Vec<Option<(usize, MatchKind)>> {
+        let index = self.spec.label_index();
+        tokens
+            .iter()
+            .map(|t| t.text().and_then(|text| index.find(text)))
+            .collect()
+    }
+
     /// Rows recognised by label; each takes the value tokens up to the next text token.
     fn row_hits(&mut self, tokens: &[Token]) -> Vec<RowHit> {
         if let Some(hits) = self.values_first_hits(tokens) {
             return hits;
         }
-        let index = self.spec.label_index();
         let mut hits: Vec<RowHit> = Vec::new();
         let mut current: Option<RowHit> = None;
         let mut orphans: Vec<usize> = Vec::new();
         let mut after_text: Option<usize> = None;
         for (i, tok) in tokens.iter().enumerate() {
             match &tok.kind {
-                TokenKind::Text(label) => {
+                TokenKind::Text(_) => {
                     self.flush_orphans(tokens, &mut orphans, after_text);
                     if let Some(done) = current.take() {
                         self.keep_hit(tokens, &mut hits, done);
                     }
                     after_text = Some(i);
-                    if let Some((row, kind)) = index.find(label) {
+                    if let Some((row, kind)) = self.matches[i].clone() {
                         if let MatchKind::Fuzzy(score) = kind {
                             self.note_fuzzy(tok, row, score);
                         }
@@ -479,11 +491,11 @@ impl TableBuilder<'_> {
     /// layout shows at the table's edges: figures right before the first label and none after
     /// the last. Then every label takes the figures just before it (and a warning says so).
     fn values_first_hits(&mut self, tokens: &[Token]) -> Option<Vec<RowHit>> {
-        let index = self.spec.label_index();
-        let labels: Vec<(usize, usize)> = tokens
+        let labels: Vec<(usize, usize)> = self
+            .matches
             .iter()
             .enumerate()
-            .filter_map(|(i, t)| Some((i, index.find(t.text()?)?.0)))
+            .filter_map(|(i, m)| Some((i, m.as_ref()?.0)))
             .collect();
         let (&(first, _), &(last, _)) = (labels.first()?, labels.last()?);
         if labels.len() < 2 {

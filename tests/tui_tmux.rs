@@ -12,6 +12,32 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A private tmux server running `command` in a `w` x `h` window.
+    fn start(name: &str, command: &str, w: u16, h: u16) -> Tmux {
+        let t = Tmux {
+            socket: format!("tablereview-{name}-{}", std::process::id()),
+        };
+        let (w, h) = (w.to_string(), h.to_string());
+        let out = t.cmd(&[
+            "-u",
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &w,
+            "-y",
+            &h,
+            command,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
     fn cmd(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux")
             .args(["-L", &self.socket])
@@ -87,30 +113,11 @@ fn fix_a_wrong_cell_by_typing_then_undo_redo_and_quit() {
         .unwrap();
     assert_eq!(before.code(), Some(1), "the misprint is an identity error");
 
-    let t = Tmux {
-        socket: format!("tablereview-e2e-{}", std::process::id()),
-    };
     let command = format!(
         "LANG=C.UTF-8 NO_COLOR=1 '{bin}' review --reviewer e2e '{}'",
         report.display()
     );
-    let out = t.cmd(&[
-        "-u",
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "140",
-        "-y",
-        "40",
-        &command,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let t = Tmux::start("e2e", &command, 140, 40);
     t.wait_for("errors 3");
     // The cursor starts on the first flagged cell, 一、本年新收 自然人 (it is in H1);
     // last row, then up one: (七)总计 自然人.
@@ -211,22 +218,8 @@ fn closing_the_terminal_or_sigterm_ends_the_review() {
     };
 
     // The window closes under it (tmux server killed): the process must not linger.
-    let t = Tmux {
-        socket: format!("tablereview-hup-{}", std::process::id()),
-    };
     let command = format!("exec {bin} review {}", report.display());
-    t.cmd(&[
-        "-u",
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "30",
-        &command,
-    ]);
+    let t = Tmux::start("hup", &command, 120, 30);
     t.wait_for("report 1/1");
     drop(t);
     assert_eq!(
@@ -236,25 +229,11 @@ fn closing_the_terminal_or_sigterm_ends_the_review() {
     );
 
     // SIGTERM: the process ends and gives the terminal back (the shell prints after it).
-    let t = Tmux {
-        socket: format!("tablereview-term-{}", std::process::id()),
-    };
     let command = format!(
         "{bin} review {}; echo review-ended-$?; sleep 30",
         report.display()
     );
-    t.cmd(&[
-        "-u",
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "30",
-        &command,
-    ]);
+    let t = Tmux::start("term", &command, 120, 30);
     t.wait_for("report 1/1");
     Command::new("pkill")
         .args(["-TERM", "-f", &needle])
@@ -281,25 +260,11 @@ fn kill_9_after_edits_leaves_a_whole_sidecar_with_every_edit() {
     )
     .unwrap();
     let bin = env!("CARGO_BIN_EXE_tablereview");
-    let t = Tmux {
-        socket: format!("tablereview-kill-{}", std::process::id()),
-    };
     let command = format!(
         "LANG=C.UTF-8 exec {bin} review --reviewer k {}",
         report.display()
     );
-    t.cmd(&[
-        "-u",
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "30",
-        &command,
-    ]);
+    let t = Tmux::start("kill", &command, 120, 30);
     t.wait_for("report 1/1");
     // Three edits on the first rows of the proactive table.
     t.keys(&["5", "Enter"]);

@@ -98,20 +98,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let Some(doc) = app.doc_mut() else {
                 return vec![];
             };
-            match doc.accept_all_suggestions() {
-                Ok(n) => {
-                    app.notice = Some(Notice {
-                        text: format!("+{n}"),
-                        error: false,
-                    });
-                    refresh_summary(app);
-                    vec![Effect::Save(app.current)]
-                }
-                Err(text) => {
-                    app.notice = Some(Notice { text, error: true });
-                    vec![]
-                }
-            }
+            let result = doc.accept_all_suggestions().map(|n| format!("+{n}"));
+            report_outcome(app, result)
         }
         (Mode::ConfirmAcceptAll(_), _) => {
             app.mode = Mode::Normal;
@@ -232,14 +220,7 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
                 doc.start_over()
                     .map(|()| "started a new review; the old one was kept as a backup".to_string())
             };
-            match result {
-                Ok(text) => {
-                    app.notice = Some(Notice { text, error: false });
-                    refresh_summary(app);
-                    return vec![Effect::Save(app.current)];
-                }
-                Err(text) => app.notice = Some(Notice { text, error: true }),
-            }
+            return report_outcome(app, result);
         }
         Msg::AcceptSuggestion => {
             return with_doc(app, |d, key| d.accept_suggestion(key).map(|_| None))
@@ -321,20 +302,11 @@ fn with_doc(
     }
 }
 
-fn decide(
-    app: &mut App,
-    f: impl FnOnce(&mut ReviewDoc) -> Result<(), String>,
-    done: &str,
-) -> Vec<Effect> {
-    let Some(doc) = app.doc_mut() else {
-        return vec![];
-    };
-    match f(doc) {
-        Ok(()) => {
-            app.notice = Some(Notice {
-                text: done.into(),
-                error: false,
-            });
+/// Shows how a change to the open report went; a change that happened is saved.
+fn report_outcome(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
+    match result {
+        Ok(text) => {
+            app.notice = Some(Notice { text, error: false });
             refresh_summary(app);
             vec![Effect::Save(app.current)]
         }
@@ -343,6 +315,18 @@ fn decide(
             vec![]
         }
     }
+}
+
+fn decide(
+    app: &mut App,
+    f: impl FnOnce(&mut ReviewDoc) -> Result<(), String>,
+    done: &str,
+) -> Vec<Effect> {
+    let Some(doc) = app.doc_mut() else {
+        return vec![];
+    };
+    let result = f(doc).map(|()| done.to_string());
+    report_outcome(app, result)
 }
 
 fn edit_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {

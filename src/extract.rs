@@ -720,6 +720,10 @@ impl TableBuilder<'_> {
     ) -> QueuedRun {
         let n = slots.len();
         let mut alternatives: Vec<Vec<Vec<Sourced>>> = Vec::new();
+        // Once one figure of a row is glued, its neighbours may be too (`230 000023`).
+        let row_glued = values
+            .iter()
+            .any(|&ti| looks_glued(&tokens[ti], &self.text[tokens[ti].start..tokens[ti].end]));
         for &ti in values {
             let tok = &tokens[ti];
             let raw = &self.text[tok.start..tok.end];
@@ -727,7 +731,8 @@ impl TableBuilder<'_> {
                 // An unreadable value makes any placement a guess.
                 return QueuedRun::unreadable(slots, values);
             };
-            if looks_glued(tok, raw) {
+            let digits = raw.len() > 1 && raw.bytes().all(|b| b.is_ascii_digit());
+            if looks_glued(tok, raw) || (row_glued && digits) {
                 let splits = digit_splits(raw, n);
                 if splits.is_empty() {
                     return QueuedRun::unreadable(slots, values);

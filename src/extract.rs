@@ -35,6 +35,7 @@ pub const EXTRACT_RULES: &[&str] = &[
     "template-year-mismatch",
     "template-guess",
     "layout-values-first",
+    "subtotal",
 ];
 
 /// Reads, decodes and extracts one report file.
@@ -114,6 +115,7 @@ pub fn extract_text(text: &str, source: Source) -> Report {
             line_starts: &line_starts,
             runs: Vec::new(),
             matches: Vec::new(),
+            subtotal_at: None,
         };
         builder.fill(tokens);
     }
@@ -270,6 +272,8 @@ struct TableBuilder<'a> {
     runs: Vec<QueuedRun>,
     /// Per token: the row its text matches, if any (see `match_labels`).
     matches: Vec<Option<(usize, MatchKind)>>,
+    /// Position of an extra 法人或其他组织 subtotal in eight-column rows, if the table has one.
+    subtotal_at: Option<usize>,
 }
 
 /// A short run waiting for the solver, with where each choice's values come from.
@@ -390,6 +394,7 @@ impl TableBuilder<'_> {
             return;
         }
         self.table.found = true;
+        self.subtotal_at = self.subtotal_column(tokens, &hits);
         for hit in &hits {
             let slots: Vec<(usize, String)> = match self.spec.layout {
                 Layout::Rows => self
@@ -674,7 +679,7 @@ impl TableBuilder<'_> {
                 .filter(|&p| tokens[hit.slots[p]].is_value())
                 .collect::<Vec<usize>>()
         });
-        let values: Vec<usize> = printed
+        let mut values: Vec<usize> = printed
             .iter()
             .copied()
             .filter(|&i| tokens[i].is_value())
@@ -682,6 +687,12 @@ impl TableBuilder<'_> {
         let n = slots.len();
         if values.is_empty() {
             return;
+        }
+        if let Some(at) = self.subtotal_at.filter(|_| values.len() == n + 1) {
+            // The eight-column form: the 法人或其他组织 subtotal is checked, then set aside.
+            let sub = values.remove(at);
+            self.check_subtotal(tokens, hit, slots, &values, sub);
+            printed = values.clone();
         }
         if values.len() == n {
             printed = values.clone();
@@ -796,6 +807,98 @@ impl TableBuilder<'_> {
             value_tokens: values.to_vec(),
             explicit: explicit_choice,
         }
+    }
+
+    /// Columns of a table's organisation group (法人或其他组织), by position in a full row.
+    fn group_positions(&self) -> Vec<usize> {
+        self.spec
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.group.as_deref() == Some("法人或其他组织"))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Where an extra 法人或其他组织 subtotal column stands in rows printed with one value more
+    /// than the template has: just before or just after the organisation columns, whichever
+    /// the rows' sums agree with (most rows, at least two).
+    fn subtotal_column(&self, tokens: &[Token], hits: &[RowHit]) -> Option<usize> {
+        let group = self.group_positions();
+        let (first, last) = (*group.first()?, *group.last()?);
+        let n = self.spec.columns.len();
+        let rows: Vec<Vec<f64>> = hits
+            .iter()
+            .filter(|h| self.spec.row_columns(h.row).count() == n)
+            .map(|h| {
+                h.slots
+                    .iter()
+                    .filter(|&&i| tokens[i].is_value())
+                    .filter_map(|&i| self.solver_value(&tokens[i]))
+                    .collect::<Vec<f64>>()
+            })
+            .filter(|v| v.len() == n + 1)
+            .collect();
+        let agree = |at: usize| {
+            rows.iter()
+                .filter(|v| {
+                    let others: Vec<f64> = v
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != at)
+                        .map(|(_, x)| *x)
+                        .collect();
+                    let sum: f64 = group.iter().map(|&g| others[g]).sum();
+                    (v[at] - sum).abs() < 1e-6
+                })
+                .count()
+        };
+        let (before, after) = (agree(first), agree(last + 1));
+        let best = if before > after {
+            (first, before)
+        } else {
+            (last + 1, after)
+        };
+        (best.1 >= 2 && best.1 * 2 > rows.len()).then_some(best.0)
+    }
+
+    fn check_subtotal(
+        &mut self,
+        tokens: &[Token],
+        hit: &RowHit,
+        slots: &[(usize, String)],
+        values: &[usize],
+        sub: usize,
+    ) {
+        let group = self.group_positions();
+        let parts: Vec<f64> = group
+            .iter()
+            .filter_map(|&g| values.get(g))
+            .filter_map(|&i| self.solver_value(&tokens[i]))
+            .collect();
+        let printed = self.solver_value(&tokens[sub]);
+        let sum: f64 = parts.iter().sum();
+        let tok = &tokens[sub];
+        if printed.is_some_and(|p| (p - sum).abs() < 1e-6) {
+            return;
+        }
+        let keys: Vec<String> = group
+            .iter()
+            .filter_map(|&g| slots.get(g))
+            .map(|(ri, c)| cell_key(&self.spec.id, &self.spec.rows[*ri].key, c))
+            .collect();
+        self.findings.push(Finding {
+            rule: "subtotal".into(),
+            severity: Severity::Warning,
+            cells: keys,
+            message: format!(
+                "{}: the printed 法人或其他组织 subtotal {} ≠ {} (the five organisation columns)",
+                self.spec.rows[hit.row].short,
+                &self.text[tok.start..tok.end],
+                crate::model::format_value(sum)
+            ),
+            span: Some(span_of(self.line_starts, tok.start, tok.end)),
+        });
     }
 
     /// The value a token would have in the solver: NA counts as 0; unreadable is `None`.

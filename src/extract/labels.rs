@@ -17,6 +17,8 @@ pub enum MatchKind {
     Core,
     /// The label ends a longer cell (`三、本年度办理结果（一）予以公开`).
     Suffix,
+    /// The start of a label wrapped around its figures (PDF layouts): `（二）部分公开（区分处理的，`.
+    Prefix,
     /// Close to the label but not equal (a typo); the similarity is kept for the finding.
     Fuzzy(f64),
 }
@@ -36,6 +38,8 @@ pub struct LabelIndex {
 
 /// Cores shorter than this are too generic (`总计`, `其他`) to match without their ordinal.
 const MIN_CORE_CHARS: usize = 4;
+/// A label's start must be this long to stand for the label (`（二）部分公开（` is 8).
+const MIN_PREFIX_CHARS: usize = 8;
 /// Similarity a typo must reach to count as the label.
 const FUZZY_THRESHOLD: f64 = 0.72;
 
@@ -120,6 +124,18 @@ impl LabelIndex {
         {
             return Some((e.row, MatchKind::Suffix));
         }
+        // A label cut by a wrap: a long enough start of exactly one label.
+        if tlen >= MIN_PREFIX_CHARS {
+            let mut starts = self
+                .entries
+                .iter()
+                .filter(|e| e.full.len() > full.len() && e.full.starts_with(&full));
+            if let Some(e) = starts.next() {
+                if starts.all(|o| o.row == e.row) {
+                    return Some((e.row, MatchKind::Prefix));
+                }
+            }
+        }
         self.fuzzy(&tcore)
     }
 
@@ -186,6 +202,16 @@ mod tests {
     )]
     #[case("四、结转下年度继续办理", "carried_forward", MatchKind::Exact)]
     #[case("3.其他", "other_other", MatchKind::Exact)]
+    #[case(
+        "（二）部分公开（区分处理的，只计这一情形，",
+        "partially_granted",
+        MatchKind::Prefix
+    )]
+    #[case(
+        "1.申请人无正当理由逾期不补正、",
+        "other_no_supplement",
+        MatchKind::Prefix
+    )]
     fn labels_match(#[case] token: &str, #[case] row: &str, #[case] kind: MatchKind) {
         assert_eq!(find("requests", token), Some((row.to_string(), kind)));
     }

@@ -424,14 +424,21 @@ impl TableBuilder<'_> {
     fn text_values(&self, tokens: &[Token]) -> Vec<Token> {
         let mut out = tokens.to_vec();
         let mut row: Option<usize> = None;
+        // Only words before any figure of the row count: a word after its figures is what
+        // comes next (a vertical label's character, a heading), not one of them.
+        let mut figures_seen = false;
         for (i, tok) in out.iter_mut().enumerate() {
-            let Some(text) = tok.text() else { continue };
+            let Some(text) = tok.text() else {
+                figures_seen |= tok.is_value();
+                continue;
+            };
             if let Some((r, _)) = &self.matches[i] {
-                let r = *r;
-                row = Some(r);
+                row = Some(*r);
+                figures_seen = false;
                 continue;
             }
-            let is_value = row.is_some_and(|r| looks_like_a_value(text, &self.spec.rows[r].label));
+            let is_value = !figures_seen
+                && row.is_some_and(|r| looks_like_a_value(text, &self.spec.rows[r].label));
             if is_value {
                 tok.kind = TokenKind::Value;
             } else {

@@ -12,9 +12,21 @@ const MAX_TERMS_SHOWN: usize = 5;
 
 /// Recomputes the checker's findings for `report` under `template`.
 pub fn run(report: &mut Report, template: &Template) {
-    report
+    // The extractor's findings stay until a reviewer has edited or confirmed every cell one
+    // names (a merged row entered by hand, a misprinted subtotal checked).
+    let reviewed = |key: &String| {
+        report
+            .cell(key)
+            .is_some_and(|c| matches!(c.status, CellStatus::Edited | CellStatus::Confirmed))
+    };
+    let kept: Vec<Finding> = report
         .findings
-        .retain(|f| EXTRACT_RULES.contains(&f.rule.as_str()));
+        .iter()
+        .filter(|f| EXTRACT_RULES.contains(&f.rule.as_str()))
+        .filter(|f| f.cells.is_empty() || !f.cells.iter().all(reviewed))
+        .cloned()
+        .collect();
+    report.findings = kept;
     let mut out = Vec::new();
     for (table, spec) in report.tables.iter().zip(&template.tables) {
         if !table.found {

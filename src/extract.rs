@@ -36,6 +36,7 @@ pub const EXTRACT_RULES: &[&str] = &[
     "template-guess",
     "layout-values-first",
     "subtotal",
+    "merged-row",
 ];
 
 /// Reads, decodes and extracts one report file.
@@ -116,6 +117,7 @@ pub fn extract_text(text: &str, source: Source) -> Report {
             runs: Vec::new(),
             matches: Vec::new(),
             subtotal_at: None,
+            merged_groups: Vec::new(),
         };
         builder.fill(tokens);
     }
@@ -274,6 +276,8 @@ struct TableBuilder<'a> {
     matches: Vec<Option<(usize, MatchKind)>>,
     /// Position of an extra 法人或其他组织 subtotal in eight-column rows, if the table has one.
     subtotal_at: Option<usize>,
+    /// Groups printed as one row: their rows and the printed figures.
+    merged_groups: Vec<(Vec<usize>, String)>,
 }
 
 /// A short run waiting for the solver, with where each choice's values come from.
@@ -416,6 +420,15 @@ impl TableBuilder<'_> {
             self.place(tokens, hit, &slots);
         }
         self.solve_short_runs(tokens);
+        for (rows, _) in std::mem::take(&mut self.merged_groups) {
+            for r in rows {
+                for cell in &mut self.table.rows[r].cells {
+                    if cell.status == CellStatus::Missing {
+                        cell.status = CellStatus::Blank;
+                    }
+                }
+            }
+        }
     }
 
     /// Short words printed where a row's figures belong (`行政许可 | 约三万`, `规章 | 无`) are
@@ -622,6 +635,35 @@ impl TableBuilder<'_> {
             .unwrap_or_default();
         let first = &tokens[orphans[0]];
         let last = &tokens[orphans[orphans.len() - 1]];
+        let span = Some(span_of(self.line_starts, first.start, last.end));
+        // A group heading printed as one row (gov-2021's （六）其他处理 in the old form): its
+        // figures belong to the group's rows together, and only a person can split them.
+        let group_rows = after
+            .and_then(|i| tokens[i].text())
+            .map(|t| self.group_rows(t))
+            .unwrap_or_default();
+        if !group_rows.is_empty() {
+            self.merged_groups
+                .push((group_rows.clone(), shown.join(" ")));
+            let names: Vec<&str> = group_rows
+                .iter()
+                .map(|&r| self.spec.rows[r].short.as_str())
+                .collect();
+            self.findings.push(Finding {
+                rule: "merged-row".into(),
+                severity: Severity::Error,
+                cells: group_rows.iter().flat_map(|&r| self.row_keys(r)).collect(),
+                message: format!(
+                    "“{}” is printed as one row ({}) where the format has {}; enter each row's figures",
+                    after.and_then(|i| tokens[i].text()).unwrap_or_default(),
+                    shown.join(" "),
+                    names.join(", ")
+                ),
+                span,
+            });
+            orphans.clear();
+            return;
+        }
         self.findings.push(Finding {
             rule: "orphan-values".into(),
             severity: Severity::Warning,
@@ -631,9 +673,26 @@ impl TableBuilder<'_> {
                 self.spec.title,
                 shown.join(" ")
             ),
-            span: Some(span_of(self.line_starts, first.start, last.end)),
+            span,
         });
         orphans.clear();
+    }
+
+    /// The rows under a group heading (`（六）其他处理`), when `text` is one.
+    fn group_rows(&self, text: &str) -> Vec<usize> {
+        let wanted = labels::canonical(text);
+        self.spec
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.group
+                    .as_deref()
+                    .and_then(|g| g.split(' ').next_back())
+                    .is_some_and(|g| labels::canonical(g) == wanted)
+            })
+            .map(|(i, _)| i)
+            .collect()
     }
 
     fn note_fuzzy(&mut self, tok: &Token, row: usize, score: f64) {

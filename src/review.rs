@@ -918,6 +918,37 @@ mod tests {
     }
 
     #[test]
+    fn a_merged_row_error_clears_once_its_rows_are_entered() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("merged.txt");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/variants/other_processing_one_row.txt"),
+            &src,
+        )
+        .unwrap();
+        let mut d = ReviewDoc::open(&src, "tester", None).unwrap();
+        assert!(d.current.findings.iter().any(|f| f.rule == "merged-row"));
+        let keys: Vec<String> = d
+            .current
+            .cells()
+            .filter(|(k, _)| k.starts_with("requests.other_"))
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys.len(), 21);
+        for k in &keys[..20] {
+            d.edit(k, "0").unwrap();
+        }
+        assert!(
+            d.current.findings.iter().any(|f| f.rule == "merged-row"),
+            "one cell still open"
+        );
+        d.edit(&keys[20], "0").unwrap();
+        assert!(!d.current.findings.iter().any(|f| f.rule == "merged-row"));
+        assert_eq!(d.current.errors(), 0);
+    }
+
+    #[test]
     fn unreadable_sidecar_opens_read_only_and_is_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let d = doc(dir.path());

@@ -276,8 +276,16 @@ struct TableBuilder<'a> {
     matches: Vec<Option<(usize, MatchKind)>>,
     /// Position of an extra 法人或其他组织 subtotal in eight-column rows, if the table has one.
     subtotal_at: Option<usize>,
-    /// Groups printed as one row: their rows and the printed figures.
-    merged_groups: Vec<(Vec<usize>, String)>,
+    /// Figures printed on a group heading's line, to be judged once the rows are placed.
+    merged_groups: Vec<MergedGroup>,
+}
+
+/// Figures printed on a group heading's line (`（三）不予公开 | 5 | 0 …`).
+struct MergedGroup {
+    rows: Vec<usize>,
+    values: Vec<usize>,
+    heading: String,
+    span: Option<Span>,
 }
 
 /// A short run waiting for the solver, with where each choice's values come from.
@@ -420,14 +428,8 @@ impl TableBuilder<'_> {
             self.place(tokens, hit, &slots);
         }
         self.solve_short_runs(tokens);
-        for (rows, _) in std::mem::take(&mut self.merged_groups) {
-            for r in rows {
-                for cell in &mut self.table.rows[r].cells {
-                    if cell.status == CellStatus::Missing {
-                        cell.status = CellStatus::Blank;
-                    }
-                }
-            }
+        for group in std::mem::take(&mut self.merged_groups) {
+            self.judge_group(tokens, group);
         }
     }
 
@@ -643,22 +645,15 @@ impl TableBuilder<'_> {
             .map(|t| self.group_rows(t))
             .unwrap_or_default();
         if !group_rows.is_empty() {
-            self.merged_groups
-                .push((group_rows.clone(), shown.join(" ")));
-            let names: Vec<&str> = group_rows
-                .iter()
-                .map(|&r| self.spec.rows[r].short.as_str())
-                .collect();
-            self.findings.push(Finding {
-                rule: "merged-row".into(),
-                severity: Severity::Error,
-                cells: group_rows.iter().flat_map(|&r| self.row_keys(r)).collect(),
-                message: format!(
-                    "“{}” is printed as one row ({}) where the format has {}; enter each row's figures",
-                    after.and_then(|i| tokens[i].text()).unwrap_or_default(),
-                    shown.join(" "),
-                    names.join(", ")
-                ),
+            // Decided once the rows are placed: a subtotal row if the group's rows are there,
+            // the group printed as one row if they are not.
+            self.merged_groups.push(MergedGroup {
+                rows: group_rows,
+                values: orphans.clone(),
+                heading: after
+                    .and_then(|i| tokens[i].text())
+                    .unwrap_or_default()
+                    .to_string(),
                 span,
             });
             orphans.clear();
@@ -676,6 +671,91 @@ impl TableBuilder<'_> {
             span,
         });
         orphans.clear();
+    }
+
+    /// A group heading with figures: a subtotal row when its rows were printed (its figures
+    /// must be their column sums), else the group printed as one row, which only a person can
+    /// split (its rows stay blank and an error shows the figures).
+    fn judge_group(&mut self, tokens: &[Token], g: MergedGroup) {
+        let shown: Vec<&str> = g
+            .values
+            .iter()
+            .map(|&i| &self.text[tokens[i].start..tokens[i].end])
+            .collect();
+        let shown = shown.join(" ");
+        let printed_rows = g.rows.iter().any(|&r| {
+            self.table.rows[r]
+                .cells
+                .iter()
+                .any(|c| c.status != CellStatus::Missing)
+        });
+        if printed_rows {
+            let figures: Vec<Option<f64>> = g
+                .values
+                .iter()
+                .map(|&i| self.solver_value(&tokens[i]))
+                .collect();
+            let columns: Vec<String> = self
+                .spec
+                .row_columns(g.rows[0])
+                .map(|c| c.key.clone())
+                .collect();
+            let sums: Vec<f64> = columns
+                .iter()
+                .map(|col| {
+                    g.rows
+                        .iter()
+                        .filter_map(|&r| self.table.rows[r].cells.iter().find(|c| &c.column == col))
+                        .map(|c| c.value.unwrap_or(0.0))
+                        .sum()
+                })
+                .collect();
+            let agrees = figures.len() == sums.len()
+                && figures
+                    .iter()
+                    .zip(&sums)
+                    .all(|(f, s)| f.is_some_and(|f| (f - s).abs() < 1e-6));
+            if !agrees {
+                self.findings.push(Finding {
+                    rule: "subtotal".into(),
+                    severity: Severity::Warning,
+                    cells: g.rows.iter().flat_map(|&r| self.row_keys(r)).collect(),
+                    message: format!(
+                        "the subtotal row “{}” ({shown}) is not the sum of its rows ({})",
+                        g.heading,
+                        sums.iter()
+                            .map(|v| crate::model::format_value(*v))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ),
+                    span: g.span,
+                });
+            }
+            return;
+        }
+        for &r in &g.rows {
+            for cell in &mut self.table.rows[r].cells {
+                if cell.status == CellStatus::Missing {
+                    cell.status = CellStatus::Blank;
+                }
+            }
+        }
+        let names: Vec<&str> = g
+            .rows
+            .iter()
+            .map(|&r| self.spec.rows[r].short.as_str())
+            .collect();
+        self.findings.push(Finding {
+            rule: "merged-row".into(),
+            severity: Severity::Error,
+            cells: g.rows.iter().flat_map(|&r| self.row_keys(r)).collect(),
+            message: format!(
+                "“{}” is printed as one row ({shown}) where the format has {}; enter each row's figures",
+                g.heading,
+                names.join(", ")
+            ),
+            span: g.span,
+        });
     }
 
     /// The rows under a group heading (`（六）其他处理`), when `text` is one.

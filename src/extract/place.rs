@@ -1,0 +1,541 @@
+//! Putting a row's printed values into its cells: exact rows directly, short rows (blank
+//! cells dropped, or digits glued together) as candidate fillings for the identity solver.
+
+use super::align::{self, ShortRun};
+use super::tokenize::Token;
+use super::{cell_key, span_of, RowHit, TableBuilder};
+use crate::model::{CellStatus, Finding, Severity};
+use crate::value::{self, Piece};
+
+/// Trailing empty cells beyond a row's width that still read as the row's own blanks.
+pub(super) const PADDING_SLACK: usize = 3;
+
+/// A short run waiting for the solver, with where each choice's values come from.
+pub(super) struct QueuedRun {
+    run: ShortRun,
+    /// Per choice and slot: the bytes of the text that give the value (None: blank).
+    sources: Vec<Vec<Option<(usize, usize)>>>,
+    /// The printed value tokens, left to right.
+    value_tokens: Vec<usize>,
+    /// The choice that explicit trailing empty cells suggest, if any.
+    explicit: Option<usize>,
+}
+
+impl QueuedRun {
+    /// A run whose values cannot be placed with any confidence (unreadable, or too many ways).
+    fn unreadable(slots: &[(usize, String)], values: &[usize]) -> QueuedRun {
+        QueuedRun {
+            run: ShortRun {
+                slots: slots.to_vec(),
+                choices: Vec::new(),
+            },
+            sources: Vec::new(),
+            value_tokens: values.to_vec(),
+            explicit: None,
+        }
+    }
+}
+
+/// A value with the bytes of the text it was read from.
+pub(super) type Sourced = (f64, usize, usize);
+
+/// Ways to fill one short run considered at most; past this it stays ambiguous.
+pub(super) const MAX_CHOICES: usize = 20_000;
+
+/// Calls `f` with every sequence made by picking one alternative per printed value; false when
+/// `f` asked to stop.
+pub(super) fn expand(
+    alternatives: &[Vec<Vec<Sourced>>],
+    at: usize,
+    sequence: &mut Vec<Sourced>,
+    f: &mut dyn FnMut(&[Sourced]) -> bool,
+) -> bool {
+    let Some(options) = alternatives.get(at) else {
+        return f(sequence);
+    };
+    for option in options {
+        let len = sequence.len();
+        sequence.extend_from_slice(option);
+        let go_on = expand(alternatives, at + 1, sequence, f);
+        sequence.truncate(len);
+        if !go_on {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a value token is several cells run together: digits glued to a label, a figure with
+/// a leading zero (`000023`), or one too long to be a single count.
+pub(super) fn looks_glued(tok: &Token, raw: &str) -> bool {
+    let digits = raw.bytes().all(|b| b.is_ascii_digit());
+    digits && (tok.glued || (raw.len() > 1 && raw.starts_with('0')) || raw.len() >= 10)
+}
+
+/// Every way to cut a digit string into 1..=max pieces, none with a leading zero (except `0`),
+/// as byte ranges; longer cuts first, since glued tables usually print every cell.
+pub(super) fn digit_splits(digits: &str, max: usize) -> Vec<Vec<(usize, usize)>> {
+    fn go(
+        d: &[u8],
+        at: usize,
+        left: usize,
+        cur: &mut Vec<(usize, usize)>,
+        out: &mut Vec<Vec<(usize, usize)>>,
+    ) {
+        if out.len() >= MAX_CHOICES {
+            return;
+        }
+        if at == d.len() {
+            out.push(cur.clone());
+            return;
+        }
+        if left == 0 {
+            return;
+        }
+        let longest = if d[at] == b'0' {
+            1
+        } else {
+            (d.len() - at).min(9)
+        };
+        for len in 1..=longest {
+            cur.push((at, at + len));
+            go(d, at + len, left - 1, cur, out);
+            cur.pop();
+        }
+    }
+    let mut out = Vec::new();
+    go(digits.as_bytes(), 0, max, &mut Vec::new(), &mut out);
+    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    out
+}
+
+impl TableBuilder<'_> {
+    /// Puts a row's printed tokens into its cells, or queues it for the solver when short.
+    pub(super) fn place(&mut self, tokens: &[Token], hit: &RowHit, slots: &[(usize, String)]) {
+        let mut printed = hit.slots.clone();
+        while printed.last().is_some_and(|&i| !tokens[i].is_value()) {
+            printed.pop();
+        }
+        // Trailing empty cells may be the row's own blanks (`规章 |  | 0 |  |`) or mere
+        // structure (`| 22 | ||`, seed 000; a long merged-header tail, seed 001). When the row
+        // prints about as many cells as it has, that reading is kept as a preference for the
+        // solver, which accepts it only if the identities allow it.
+        let n_slots = slots.len();
+        let explicit = (printed.len() < n_slots
+            && (n_slots..=n_slots + PADDING_SLACK).contains(&hit.slots.len()))
+        .then(|| {
+            (0..n_slots)
+                .filter(|&p| tokens[hit.slots[p]].is_value())
+                .collect::<Vec<usize>>()
+        });
+        let mut values: Vec<usize> = printed
+            .iter()
+            .copied()
+            .filter(|&i| tokens[i].is_value())
+            .collect();
+        let n = slots.len();
+        if values.is_empty() {
+            return;
+        }
+        if let Some(at) = self.subtotal_at.filter(|_| values.len() == n + 1) {
+            // The eight-column form: the 法人或其他组织 subtotal is checked, then set aside.
+            let sub = values.remove(at);
+            self.check_subtotal(tokens, hit, slots, &values, sub);
+            printed = values.clone();
+        }
+        if values.len() == n {
+            printed = values.clone();
+        } else if printed.len() != n && hit.label == usize::MAX {
+            // A run without a label: empty cells before its first value are header padding.
+            let first = printed
+                .iter()
+                .position(|&i| tokens[i].is_value())
+                .unwrap_or(0);
+            if printed.len() - first == n {
+                printed.drain(..first);
+            }
+        }
+        if printed.len() == n {
+            for (slot, &ti) in slots.iter().zip(&printed) {
+                if tokens[ti].is_value() {
+                    self.set_value(slot, (tokens[ti].start, tokens[ti].end), CellStatus::Ok);
+                }
+            }
+        } else if values.len() > n {
+            self.overflow(tokens, hit, slots, &values);
+        } else {
+            let queued = self.short_run(tokens, slots, &values, explicit.as_deref());
+            self.runs.push(queued);
+        }
+    }
+
+    /// Every way the printed values could fill `slots`: order-preserving placements, and for a
+    /// digit run that lost its separators (`8855698`), every split of it into values.
+    pub(super) fn short_run(
+        &self,
+        tokens: &[Token],
+        slots: &[(usize, String)],
+        values: &[usize],
+        explicit: Option<&[usize]>,
+    ) -> QueuedRun {
+        let n = slots.len();
+        let mut alternatives: Vec<Vec<Vec<Sourced>>> = Vec::new();
+        // Once one figure of a row is glued, its neighbours may be too (`230 000023`).
+        let row_glued = values
+            .iter()
+            .any(|&ti| looks_glued(&tokens[ti], &self.text[tokens[ti].start..tokens[ti].end]));
+        for &ti in values {
+            let tok = &tokens[ti];
+            let raw = &self.text[tok.start..tok.end];
+            let Some(v) = self.solver_value(tok) else {
+                // An unreadable value makes any placement a guess.
+                return QueuedRun::unreadable(slots, values);
+            };
+            let digits = raw.len() > 1 && raw.bytes().all(|b| b.is_ascii_digit());
+            if looks_glued(tok, raw) || (row_glued && digits) {
+                let splits = digit_splits(raw, n);
+                if splits.is_empty() {
+                    return QueuedRun::unreadable(slots, values);
+                }
+                alternatives.push(
+                    splits
+                        .into_iter()
+                        .map(|pieces| {
+                            pieces
+                                .into_iter()
+                                .map(|(a, b)| {
+                                    (
+                                        raw[a..b].parse::<f64>().unwrap_or(0.0),
+                                        tok.start + a,
+                                        tok.start + b,
+                                    )
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                );
+            } else {
+                alternatives.push(vec![vec![(v, tok.start, tok.end)]]);
+            }
+        }
+        let mut choices = Vec::new();
+        let mut sources: Vec<Vec<Option<(usize, usize)>>> = Vec::new();
+        let mut explicit_choice = None;
+        let mut sequence: Vec<Sourced> = Vec::new();
+        let complete = expand(&alternatives, 0, &mut sequence, &mut |seq| {
+            if seq.len() > n {
+                return true;
+            }
+            for place in align::combinations(n, seq.len()) {
+                if choices.len() >= MAX_CHOICES {
+                    return false;
+                }
+                let mut vals = vec![0.0; n];
+                let mut src = vec![None; n];
+                for (i, &slot) in place.iter().enumerate() {
+                    vals[slot] = seq[i].0;
+                    src[slot] = Some((seq[i].1, seq[i].2));
+                }
+                if explicit == Some(place.as_slice()) && alternatives.iter().all(|a| a.len() == 1) {
+                    explicit_choice = Some(choices.len());
+                }
+                choices.push(vals);
+                sources.push(src);
+            }
+            true
+        });
+        if !complete || choices.is_empty() {
+            return QueuedRun::unreadable(slots, values);
+        }
+        QueuedRun {
+            run: ShortRun {
+                slots: slots.to_vec(),
+                choices,
+            },
+            sources,
+            value_tokens: values.to_vec(),
+            explicit: explicit_choice,
+        }
+    }
+
+    /// Columns of a table's organisation group (法人或其他组织), by position in a full row.
+    pub(super) fn group_positions(&self) -> Vec<usize> {
+        self.spec
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.group.as_deref() == Some("法人或其他组织"))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Where an extra 法人或其他组织 subtotal column stands in rows printed with one value more
+    /// than the template has: just before or just after the organisation columns, whichever
+    /// the rows' sums agree with (most rows, at least two).
+    pub(super) fn subtotal_column(&self, tokens: &[Token], hits: &[RowHit]) -> Option<usize> {
+        let group = self.group_positions();
+        let (first, last) = (*group.first()?, *group.last()?);
+        let n = self.spec.columns.len();
+        let rows: Vec<Vec<f64>> = hits
+            .iter()
+            .filter(|h| self.spec.row_columns(h.row).count() == n)
+            .map(|h| {
+                h.slots
+                    .iter()
+                    .filter(|&&i| tokens[i].is_value())
+                    .filter_map(|&i| self.solver_value(&tokens[i]))
+                    .collect::<Vec<f64>>()
+            })
+            .filter(|v| v.len() == n + 1)
+            .collect();
+        let agree = |at: usize| {
+            rows.iter()
+                .filter(|v| {
+                    let others: Vec<f64> = v
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != at)
+                        .map(|(_, x)| *x)
+                        .collect();
+                    let sum: f64 = group.iter().map(|&g| others[g]).sum();
+                    (v[at] - sum).abs() < 1e-6
+                })
+                .count()
+        };
+        let (before, after) = (agree(first), agree(last + 1));
+        let best = if before > after {
+            (first, before)
+        } else {
+            (last + 1, after)
+        };
+        (best.1 >= 2 && best.1 * 2 > rows.len()).then_some(best.0)
+    }
+
+    pub(super) fn check_subtotal(
+        &mut self,
+        tokens: &[Token],
+        hit: &RowHit,
+        slots: &[(usize, String)],
+        values: &[usize],
+        sub: usize,
+    ) {
+        let group = self.group_positions();
+        let parts: Vec<f64> = group
+            .iter()
+            .filter_map(|&g| values.get(g))
+            .filter_map(|&i| self.solver_value(&tokens[i]))
+            .collect();
+        let printed = self.solver_value(&tokens[sub]);
+        let sum: f64 = parts.iter().sum();
+        let tok = &tokens[sub];
+        if printed.is_some_and(|p| (p - sum).abs() < 1e-6) {
+            return;
+        }
+        let keys: Vec<String> = group
+            .iter()
+            .filter_map(|&g| slots.get(g))
+            .map(|(ri, c)| cell_key(&self.spec.id, &self.spec.rows[*ri].key, c))
+            .collect();
+        self.findings.push(Finding {
+            rule: "subtotal".into(),
+            severity: Severity::Warning,
+            cells: keys,
+            message: format!(
+                "{}: the printed 法人或其他组织 subtotal {} ≠ {} (the five organisation columns)",
+                self.spec.rows[hit.row].short,
+                &self.text[tok.start..tok.end],
+                crate::model::format_value(sum)
+            ),
+            span: Some(span_of(self.line_starts, tok.start, tok.end)),
+        });
+    }
+
+    /// The value a token would have in the solver: NA counts as 0; unreadable is `None`.
+    pub(super) fn solver_value(&self, tok: &Token) -> Option<f64> {
+        let raw = &self.text[tok.start..tok.end];
+        match value::classify(&raw.split_whitespace().collect::<String>()) {
+            Piece::NotApplicable => Some(0.0),
+            Piece::Number { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub(super) fn overflow(
+        &mut self,
+        tokens: &[Token],
+        hit: &RowHit,
+        slots: &[(usize, String)],
+        values: &[usize],
+    ) {
+        let shown: Vec<&str> = values
+            .iter()
+            .map(|&i| &self.text[tokens[i].start..tokens[i].end])
+            .collect();
+        let mut keys = Vec::new();
+        for (ri, col) in slots {
+            if let Some(cell) = self.table.rows[*ri]
+                .cells
+                .iter_mut()
+                .find(|c| &c.column == col)
+            {
+                cell.status = CellStatus::Ambiguous;
+            }
+            keys.push(cell_key(&self.spec.id, &self.spec.rows[*ri].key, col));
+        }
+        let first = &tokens[values[0]];
+        let last = &tokens[values[values.len() - 1]];
+        let label = if hit.label == usize::MAX {
+            self.spec.title.clone()
+        } else {
+            self.spec.rows[hit.row].short.clone()
+        };
+        self.findings.push(Finding {
+            rule: "row-overflow".into(),
+            severity: Severity::Error,
+            cells: keys,
+            message: format!(
+                "{label}: {} values printed ({}) for {} cells; enter the right ones by hand",
+                values.len(),
+                shown.join(" "),
+                slots.len()
+            ),
+            span: Some(span_of(self.line_starts, first.start, last.end)),
+        });
+    }
+
+    pub(super) fn set_value(
+        &mut self,
+        (ri, col): &(usize, String),
+        (start, end): (usize, usize),
+        status: CellStatus,
+    ) {
+        let raw = self.text[start..end].to_string();
+        let column = self
+            .spec
+            .column(col)
+            .expect("slot columns come from the spec");
+        let parsed = value::parse(&raw, column.kind, column.unit.as_deref());
+        let na = matches!(
+            value::classify(&raw.split_whitespace().collect::<String>()),
+            Piece::NotApplicable
+        );
+        let span = span_of(self.line_starts, start, end);
+        let Some(cell) = self.table.rows[*ri]
+            .cells
+            .iter_mut()
+            .find(|c| &c.column == col)
+        else {
+            return;
+        };
+        cell.raw = Some(raw);
+        cell.span = Some(span);
+        match parsed {
+            Ok(v) => {
+                cell.value = v;
+                cell.status = status;
+            }
+            Err(_) if na => {
+                cell.value = None;
+                cell.status = CellStatus::Na;
+            }
+            Err(_) => {
+                cell.value = None;
+                cell.status = CellStatus::Invalid;
+            }
+        }
+    }
+
+    pub(super) fn solve_short_runs(&mut self, tokens: &[Token]) {
+        if self.runs.is_empty() {
+            return;
+        }
+        let identities: Vec<_> = self
+            .template
+            .identities()
+            .iter()
+            .filter(|i| i.table == self.spec.id)
+            .cloned()
+            .collect();
+        let runs: Vec<QueuedRun> = std::mem::take(&mut self.runs);
+        let solvable: Vec<ShortRun> = runs.iter().map(|q| q.run.clone()).collect();
+        let table = &*self.table;
+        let fixed = |ri: usize, col: &str| -> Option<f64> {
+            let cell = table.rows.get(ri)?.cells.iter().find(|c| c.column == col)?;
+            match cell.status {
+                CellStatus::Ok | CellStatus::Blank | CellStatus::Na => {
+                    Some(cell.value.unwrap_or(0.0))
+                }
+                _ => None,
+            }
+        };
+        let results = align::solve(&solvable, &identities, &fixed);
+        for (queued, mut result) in runs.iter().zip(results) {
+            let run = &queued.run;
+            if run.choices.is_empty() {
+                // No placement can be trusted: show the printed values left-packed and make
+                // every cell of the run a question for the reviewer.
+                for (si, slot) in run.slots.iter().enumerate() {
+                    self.mark_ambiguous(slot, &[]);
+                    if let Some(&ti) = queued.value_tokens.get(si) {
+                        let tok = &tokens[ti];
+                        self.set_value(slot, (tok.start, tok.end), CellStatus::Ambiguous);
+                    }
+                }
+                continue;
+            }
+            if let Some(exp) = queued.explicit {
+                if result.solved && result.placements == [exp] {
+                    for (si, slot) in run.slots.iter().enumerate() {
+                        if let Some(src) = queued.sources[exp][si] {
+                            self.set_value(slot, src, CellStatus::Ok);
+                        }
+                    }
+                    continue;
+                }
+                // Not confirmed by the identities alone: still a question, shown this way first.
+                if let Some(p) = result.placements.iter().position(|&c| c == exp) {
+                    result.placements.swap(0, p);
+                }
+            }
+            for (si, slot) in run.slots.iter().enumerate() {
+                let mut distinct: Vec<Option<f64>> = Vec::new();
+                for &c in &result.placements {
+                    let v = queued.sources[c][si].map(|_| run.choices[c][si]);
+                    if !distinct.contains(&v) {
+                        distinct.push(v);
+                    }
+                }
+                let first = result
+                    .placements
+                    .first()
+                    .and_then(|&c| queued.sources[c][si]);
+                if distinct.len() == 1 {
+                    if let Some(src) = first {
+                        self.set_value(slot, src, CellStatus::Inferred);
+                    }
+                } else {
+                    self.mark_ambiguous(slot, &distinct);
+                    if let Some(src) = first {
+                        self.set_value(slot, src, CellStatus::Ambiguous);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn mark_ambiguous(
+        &mut self,
+        (ri, col): &(usize, String),
+        candidates: &[Option<f64>],
+    ) {
+        if let Some(cell) = self.table.rows[*ri]
+            .cells
+            .iter_mut()
+            .find(|c| &c.column == col)
+        {
+            cell.status = CellStatus::Ambiguous;
+            cell.value = None;
+            cell.candidates = candidates.to_vec();
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! Finding a table's rows: labels matched once per table, each row's printed cells gathered
+//! (after its label, or before it in the figures-first layout), words in figure cells, and
+//! figures on group headings (subtotal rows, or a group printed as one row).
+
+use super::labels::{self, MatchKind};
+use super::tokenize::{Token, TokenKind};
+use super::{span_of, RowHit, TableBuilder};
+use crate::model::{CellStatus, Finding, Severity, Span};
+
+/// Words of headings and column labels, which never stand for a figure.
+pub(super) const HEADING_WORDS: &[&str] = &[
+    "第",
+    "条",
+    "项",
+    "情况",
+    "信息内容",
+    "数量",
+    "件数",
+    "合计",
+    "总计",
+    "申请",
+    "结果",
+    "金额",
+    "单位",
+    "自然人",
+    "法人",
+    "组织",
+    "机构",
+    "企业",
+    "其他",
+    "行政",
+];
+
+/// Whether a short text after a row label is a (bad) figure rather than a heading or the tail
+/// of a wrapped label.
+pub(super) fn looks_like_a_value(text: &str, row_label: &str) -> bool {
+    let n = text.chars().count();
+    n > 0
+        && n <= 8
+        && !text.chars().any(|c| "()（）[]【】“”\"《》:：".contains(c))
+        && !crate::extract::tokenize::normalize_label(row_label).contains(text)
+        && !HEADING_WORDS.iter().any(|w| text.contains(w))
+}
+
+/// Figures printed on a group heading's line (`（三）不予公开 | 5 | 0 …`).
+pub(super) struct MergedGroup {
+    rows: Vec<usize>,
+    values: Vec<usize>,
+    heading: String,
+    span: Option<Span>,
+}
+
+impl TableBuilder<'_> {
+    /// Short words printed where a row's figures belong (`行政许可 | 约三万`, `规章 | 无`) are
+    /// the row's values, invalid ones: read as headings they would end the row and leave its
+    /// cells silently blank.
+    pub(super) fn text_values(&self, tokens: &[Token]) -> Vec<Token> {
+        let mut out = tokens.to_vec();
+        let mut row: Option<usize> = None;
+        // Only words before any figure of the row count: a word after its figures is what
+        // comes next (a vertical label's character, a heading), not one of them.
+        let mut figures_seen = false;
+        for (i, tok) in out.iter_mut().enumerate() {
+            let Some(text) = tok.text() else {
+                figures_seen |= tok.is_value();
+                continue;
+            };
+            if let Some((r, _)) = &self.matches[i] {
+                row = Some(*r);
+                figures_seen = false;
+                continue;
+            }
+            let is_value = !figures_seen
+                && row.is_some_and(|r| looks_like_a_value(text, &self.spec.rows[r].label));
+            if is_value {
+                tok.kind = TokenKind::Value;
+            } else {
+                row = None;
+            }
+        }
+        out
+    }
+
+    /// Each text token's row label match, computed once for the table.
+    pub(super) fn match_labels(&self, tokens: &[Token]) -> Vec<Option<(usize, MatchKind)>> {
+        let index = self.spec.label_index();
+        tokens
+            .iter()
+            .map(|t| t.text().and_then(|text| index.find(text)))
+            .collect()
+    }
+
+    /// Rows recognised by label; each takes the value tokens up to the next text token.
+    pub(super) fn row_hits(&mut self, tokens: &[Token]) -> Vec<RowHit> {
+        if let Some(hits) = self.values_first_hits(tokens) {
+            return hits;
+        }
+        let mut hits: Vec<RowHit> = Vec::new();
+        let mut current: Option<RowHit> = None;
+        let mut orphans: Vec<usize> = Vec::new();
+        let mut after_text: Option<usize> = None;
+        for (i, tok) in tokens.iter().enumerate() {
+            match &tok.kind {
+                TokenKind::Text(_) => {
+                    self.flush_orphans(tokens, &mut orphans, after_text);
+                    if let Some(done) = current.take() {
+                        self.keep_hit(tokens, &mut hits, done);
+                    }
+                    after_text = Some(i);
+                    if let Some((row, kind)) = self.matches[i].clone() {
+                        if let MatchKind::Fuzzy(score) = kind {
+                            self.note_fuzzy(tok, row, score);
+                        }
+                        current = Some(RowHit {
+                            row,
+                            label: i,
+                            slots: Vec::new(),
+                        });
+                    }
+                }
+                TokenKind::Value | TokenKind::Empty => match current.as_mut() {
+                    Some(hit) => hit.slots.push(i),
+                    None if tok.is_value() => orphans.push(i),
+                    None => {}
+                },
+            }
+        }
+        self.flush_orphans(tokens, &mut orphans, after_text);
+        if let Some(done) = current.take() {
+            self.keep_hit(tokens, &mut hits, done);
+        }
+        hits
+    }
+
+    /// PDF text extraction can print each row's figures on the line before its label. That
+    /// layout shows at the table's edges: figures right before the first label and none after
+    /// the last. Then every label takes the figures just before it (and a warning says so).
+    pub(super) fn values_first_hits(&mut self, tokens: &[Token]) -> Option<Vec<RowHit>> {
+        let labels: Vec<(usize, usize)> = self
+            .matches
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| Some((i, m.as_ref()?.0)))
+            .collect();
+        let (&(first, _), &(last, _)) = (labels.first()?, labels.last()?);
+        if labels.len() < 2 {
+            return None;
+        }
+        let run_before = |at: usize| -> Vec<usize> {
+            let mut run: Vec<usize> = (0..at)
+                .rev()
+                .take_while(|&i| !matches!(tokens[i].kind, TokenKind::Text(_)))
+                .collect();
+            run.reverse();
+            run
+        };
+        let has_values = |run: &[usize]| run.iter().any(|&i| tokens[i].is_value());
+        let after_last: Vec<usize> = (last + 1..tokens.len())
+            .take_while(|&i| !matches!(tokens[i].kind, TokenKind::Text(_)))
+            .collect();
+        if !has_values(&run_before(first)) || has_values(&after_last) {
+            return None;
+        }
+        let mut hits: Vec<RowHit> = Vec::new();
+        for &(i, row) in &labels {
+            if hits.iter().any(|h| h.row == row) {
+                continue;
+            }
+            hits.push(RowHit {
+                row,
+                label: i,
+                slots: run_before(i),
+            });
+        }
+        let t = &tokens[first];
+        self.findings.push(Finding {
+            rule: "layout-values-first".into(),
+            severity: Severity::Warning,
+            cells: vec![],
+            message: format!(
+                "{}: each row's figures stand on the line before its label; they were read that way, check a few rows",
+                self.spec.title
+            ),
+            span: Some(span_of(self.line_starts, t.start, t.end)),
+        });
+        Some(hits)
+    }
+
+    /// For a table printed as one run of values: the run with the most values.
+    pub(super) fn run_hit(&mut self, tokens: &[Token]) -> Vec<RowHit> {
+        let mut runs: Vec<Vec<usize>> = vec![Vec::new()];
+        for (i, tok) in tokens.iter().enumerate() {
+            match tok.kind {
+                TokenKind::Text(_) => runs.push(Vec::new()),
+                _ => runs.last_mut().expect("runs is never empty").push(i),
+            }
+        }
+        let count = |r: &Vec<usize>| r.iter().filter(|&&i| tokens[i].is_value()).count();
+        let Some(best) = (0..runs.len())
+            .filter(|&i| count(&runs[i]) > 0)
+            .max_by_key(|&i| count(&runs[i]))
+        else {
+            return Vec::new();
+        };
+        for (i, run) in runs.iter().enumerate() {
+            if i != best && count(run) > 0 {
+                let mut vals: Vec<usize> = run
+                    .iter()
+                    .copied()
+                    .filter(|&t| tokens[t].is_value())
+                    .collect();
+                self.flush_orphans(tokens, &mut vals, None);
+            }
+        }
+        vec![RowHit {
+            row: 0,
+            label: usize::MAX,
+            slots: std::mem::take(&mut runs[best]),
+        }]
+    }
+
+    pub(super) fn keep_hit(&mut self, tokens: &[Token], hits: &mut Vec<RowHit>, hit: RowHit) {
+        let has_values = |h: &RowHit| h.slots.iter().any(|&i| tokens[i].is_value());
+        match hits.iter().position(|h| h.row == hit.row) {
+            None => hits.push(hit),
+            Some(p) if !has_values(&hits[p]) => hits[p] = hit,
+            Some(_) if has_values(&hit) => {
+                let tok = &tokens[hit.label];
+                self.findings.push(Finding {
+                    rule: "duplicate-row".into(),
+                    severity: Severity::Warning,
+                    cells: self.row_keys(hit.row),
+                    message: format!(
+                        "the row {} is printed twice; the first one is used, the second ignored",
+                        self.spec.rows[hit.row].short
+                    ),
+                    span: Some(span_of(self.line_starts, tok.start, tok.end)),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+
+    pub(super) fn flush_orphans(
+        &mut self,
+        tokens: &[Token],
+        orphans: &mut Vec<usize>,
+        after: Option<usize>,
+    ) {
+        if orphans.is_empty() {
+            return;
+        }
+        let shown: Vec<&str> = orphans
+            .iter()
+            .map(|&i| &self.text[tokens[i].start..tokens[i].end])
+            .collect();
+        let context = after
+            .and_then(|i| tokens[i].text())
+            .map(|t| format!(" after “{t}”"))
+            .unwrap_or_default();
+        let first = &tokens[orphans[0]];
+        let last = &tokens[orphans[orphans.len() - 1]];
+        let span = Some(span_of(self.line_starts, first.start, last.end));
+        // A group heading printed as one row (gov-2021's （六）其他处理 in the old form): its
+        // figures belong to the group's rows together, and only a person can split them.
+        let group_rows = after
+            .and_then(|i| tokens[i].text())
+            .map(|t| self.group_rows(t))
+            .unwrap_or_default();
+        if !group_rows.is_empty() {
+            // Decided once the rows are placed: a subtotal row if the group's rows are there,
+            // the group printed as one row if they are not.
+            self.merged_groups.push(MergedGroup {
+                rows: group_rows,
+                values: orphans.clone(),
+                heading: after
+                    .and_then(|i| tokens[i].text())
+                    .unwrap_or_default()
+                    .to_string(),
+                span,
+            });
+            orphans.clear();
+            return;
+        }
+        self.findings.push(Finding {
+            rule: "orphan-values".into(),
+            severity: Severity::Warning,
+            cells: vec![],
+            message: format!(
+                "{}: values {}{context} belong to no row of the template; check nothing was lost",
+                self.spec.title,
+                shown.join(" ")
+            ),
+            span,
+        });
+        orphans.clear();
+    }
+
+    /// A group heading with figures: a subtotal row when its rows were printed (its figures
+    /// must be their column sums), else the group printed as one row, which only a person can
+    /// split (its rows stay blank and an error shows the figures).
+    pub(super) fn judge_group(&mut self, tokens: &[Token], g: MergedGroup) {
+        let shown: Vec<&str> = g
+            .values
+            .iter()
+            .map(|&i| &self.text[tokens[i].start..tokens[i].end])
+            .collect();
+        let shown = shown.join(" ");
+        let printed_rows = g.rows.iter().any(|&r| {
+            self.table.rows[r]
+                .cells
+                .iter()
+                .any(|c| c.status != CellStatus::Missing)
+        });
+        if printed_rows {
+            let figures: Vec<Option<f64>> = g
+                .values
+                .iter()
+                .map(|&i| self.solver_value(&tokens[i]))
+                .collect();
+            let columns: Vec<String> = self
+                .spec
+                .row_columns(g.rows[0])
+                .map(|c| c.key.clone())
+                .collect();
+            let sums: Vec<f64> = columns
+                .iter()
+                .map(|col| {
+                    g.rows
+                        .iter()
+                        .filter_map(|&r| self.table.rows[r].cells.iter().find(|c| &c.column == col))
+                        .map(|c| c.value.unwrap_or(0.0))
+                        .sum()
+                })
+                .collect();
+            let agrees = figures.len() == sums.len()
+                && figures
+                    .iter()
+                    .zip(&sums)
+                    .all(|(f, s)| f.is_some_and(|f| (f - s).abs() < 1e-6));
+            if !agrees {
+                self.findings.push(Finding {
+                    rule: "subtotal".into(),
+                    severity: Severity::Warning,
+                    cells: g.rows.iter().flat_map(|&r| self.row_keys(r)).collect(),
+                    message: format!(
+                        "the subtotal row “{}” ({shown}) is not the sum of its rows ({})",
+                        g.heading,
+                        sums.iter()
+                            .map(|v| crate::model::format_value(*v))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ),
+                    span: g.span,
+                });
+            }
+            return;
+        }
+        for &r in &g.rows {
+            for cell in &mut self.table.rows[r].cells {
+                if cell.status == CellStatus::Missing {
+                    cell.status = CellStatus::Blank;
+                }
+            }
+        }
+        let names: Vec<&str> = g
+            .rows
+            .iter()
+            .map(|&r| self.spec.rows[r].short.as_str())
+            .collect();
+        self.findings.push(Finding {
+            rule: "merged-row".into(),
+            severity: Severity::Error,
+            cells: g.rows.iter().flat_map(|&r| self.row_keys(r)).collect(),
+            message: format!(
+                "“{}” is printed as one row ({shown}) where the format has {}; enter each row's figures",
+                g.heading,
+                names.join(", ")
+            ),
+            span: g.span,
+        });
+    }
+
+    /// The rows under a group heading (`（六）其他处理`), when `text` is one.
+    pub(super) fn group_rows(&self, text: &str) -> Vec<usize> {
+        let wanted = labels::canonical(text);
+        self.spec
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.group
+                    .as_deref()
+                    .and_then(|g| g.split(' ').next_back())
+                    .is_some_and(|g| labels::canonical(g) == wanted)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub(super) fn note_fuzzy(&mut self, tok: &Token, row: usize, score: f64) {
+        let printed = tok.text().unwrap_or_default();
+        self.findings.push(Finding {
+            rule: "label-fuzzy".into(),
+            severity: Severity::Warning,
+            cells: self.row_keys(row),
+            message: format!(
+                "the label “{printed}” was read as “{}” ({:.0}% alike)",
+                self.spec.rows[row].label,
+                score * 100.0
+            ),
+            span: Some(span_of(self.line_starts, tok.start, tok.end)),
+        });
+    }
+}

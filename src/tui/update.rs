@@ -95,10 +95,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         (Mode::Help, _) => vec![],
         (Mode::ConfirmAcceptAll(_), Msg::Yes) => {
             app.mode = Mode::Normal;
+            let done = app.options.lang.strings().accepted_n;
             let Some(doc) = app.doc_mut() else {
                 return vec![];
             };
-            let result = doc.accept_all_suggestions().map(|n| format!("+{n}"));
+            let result = doc.accept_all_suggestions().map(|n| format!("{n} {done}"));
             report_outcome(app, result)
         }
         (Mode::ConfirmAcceptAll(_), _) => {

@@ -490,6 +490,17 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
     );
 }
 
+/// The folder all the queue's reports share, so the list shows paths below it.
+fn queue_base(app: &App) -> Option<std::path::PathBuf> {
+    let mut base = app.queue.first()?.path.parent()?.to_path_buf();
+    while !app.queue.iter().all(|e| e.path.starts_with(&base)) {
+        if !base.pop() {
+            return None;
+        }
+    }
+    Some(base)
+}
+
 fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Strings) {
     let rect = centered(
         area,
@@ -510,6 +521,7 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let order = queue_order(app);
+    let base = queue_base(app);
     let height = inner.height.saturating_sub(1) as usize;
     let first = selected.saturating_sub(height.saturating_sub(1));
     let file_w = (inner.width as usize / 3).max(10);
@@ -538,11 +550,12 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
     )];
     for (pos, &i) in order.iter().enumerate().skip(first).take(height) {
         let e = &app.queue[i];
-        let file = e
-            .path
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let file = base
+            .as_deref()
+            .and_then(|b| e.path.strip_prefix(b).ok())
+            .unwrap_or(&e.path)
+            .display()
+            .to_string();
         let line = match (&e.summary, &e.failed) {
             (_, Some(err)) => row(&file, err, "", s.load_failed, "", ""),
             (Some(sm), None) => row(

@@ -425,30 +425,38 @@ impl ReviewDoc {
 
     /// Undoes the last step; false when there is none.
     pub fn undo(&mut self) -> bool {
-        if self.read_only.is_some() {
-            return false;
-        }
-        let Some(step) = self.history.undo().cloned() else {
-            return false;
-        };
-        step.apply(&mut self.current, false);
-        let logged = step.reversed(self.take_step(), Action::Undo);
-        self.after_change(&logged);
-        true
+        self.replay(false)
     }
 
     /// Redoes the last undone step; false when there is none.
     pub fn redo(&mut self) -> bool {
+        self.replay(true)
+    }
+
+    /// Applies the history's next step backwards (undo) or forwards (redo) and logs it.
+    fn replay(&mut self, forward: bool) -> bool {
         if self.read_only.is_some() {
             return false;
         }
-        let Some(step) = self.history.redo().cloned() else {
+        let step = if forward {
+            self.history.redo()
+        } else {
+            self.history.undo()
+        };
+        let Some(step) = step.cloned() else {
             return false;
         };
-        step.apply(&mut self.current, true);
-        let mut logged = step.clone();
-        logged.id = self.take_step();
-        logged.action = Action::Redo;
+        step.apply(&mut self.current, forward);
+        let id = self.take_step();
+        let logged = if forward {
+            Step {
+                id,
+                action: Action::Redo,
+                ..step
+            }
+        } else {
+            step.reversed(id, Action::Undo)
+        };
         self.after_change(&logged);
         true
     }

@@ -10,6 +10,11 @@ use tablereview::tui::msg::{Dir, EditorKey, Msg};
 
 const TOTAL_NP: &str = "requests.total_processed.natural_person";
 
+/// The reviewed value of a cell of the open report.
+fn value(a: &tablereview::tui::App, key: &str) -> Option<f64> {
+    a.report().unwrap().cell(key).unwrap().value
+}
+
 fn goto(a: &mut tablereview::tui::App, key: &str) {
     let report = a.report().unwrap().clone();
     let c = tablereview::tui::app::reading_order(&report)
@@ -70,16 +75,10 @@ fn typing_a_number_edits_saves_and_rechecks_then_undo_and_redo() {
     assert_eq!(side.report.cell(TOTAL_NP).unwrap().value, Some(23.0));
 
     send(&mut a, [Msg::Undo]);
-    assert_eq!(
-        a.report().unwrap().cell(TOTAL_NP).unwrap().value,
-        Some(22.0)
-    );
+    assert_eq!(value(&a, TOTAL_NP), Some(22.0));
     assert_eq!(a.report().unwrap().errors(), 0);
     send(&mut a, [Msg::Redo]);
-    assert_eq!(
-        a.report().unwrap().cell(TOTAL_NP).unwrap().value,
-        Some(23.0)
-    );
+    assert_eq!(value(&a, TOTAL_NP), Some(23.0));
     let side = sidecar::load(&dir.path().join("000_7a2d16d58913ef59.reviewed.json"))
         .unwrap()
         .unwrap();
@@ -119,10 +118,7 @@ fn escape_cancels_an_edit() {
         &mut a,
         [Msg::TypeStart('9'), Msg::Editor(EditorKey::Cancel)],
     );
-    assert_eq!(
-        a.report().unwrap().cell(TOTAL_NP).unwrap().value,
-        Some(22.0)
-    );
+    assert_eq!(value(&a, TOTAL_NP), Some(22.0));
     assert_eq!(a.mode, Mode::Normal);
 }
 
@@ -149,41 +145,20 @@ fn clear_then_zero_and_shift_into_a_blank_neighbour() {
     let mut a = app(paths);
     goto(&mut a, "requests.granted.commercial");
     send(&mut a, [Msg::Clear]);
-    assert_eq!(
-        a.report()
-            .unwrap()
-            .cell("requests.granted.commercial")
-            .unwrap()
-            .value,
-        None
-    );
+    assert_eq!(value(&a, "requests.granted.commercial"), None);
     send(&mut a, [Msg::Move(Dir::Left), Msg::ShiftRight]);
     assert_eq!(
         a.cursor_key().as_deref(),
         Some("requests.granted.commercial"),
         "the cursor follows the value"
     );
-    assert_eq!(
-        a.report()
-            .unwrap()
-            .cell("requests.granted.commercial")
-            .unwrap()
-            .value,
-        Some(16.0)
-    );
+    assert_eq!(value(&a, "requests.granted.commercial"), Some(16.0));
     send(
         &mut a,
         [Msg::ShiftLeft, Msg::Move(Dir::Right), Msg::TypeStart('0')],
     );
     type_line(&mut a, "");
-    assert_eq!(
-        a.report()
-            .unwrap()
-            .cell("requests.granted.commercial")
-            .unwrap()
-            .value,
-        Some(0.0)
-    );
+    assert_eq!(value(&a, "requests.granted.commercial"), Some(0.0));
     assert_eq!(a.report().unwrap().errors(), 0);
 }
 
@@ -351,7 +326,7 @@ fn a_failed_save_keeps_the_edit_and_quitting_needs_a_second_q() {
     goto(&mut a, TOTAL_NP);
     send(&mut a, [Msg::TypeStart('7')]);
     type_line(&mut a, "");
-    assert_eq!(a.report().unwrap().cell(TOTAL_NP).unwrap().value, Some(7.0));
+    assert_eq!(value(&a, TOTAL_NP), Some(7.0));
     let notice = a.notice.clone().unwrap();
     assert!(
         notice.error && notice.text.contains("NOT SAVED"),
@@ -407,35 +382,13 @@ fn suggestions_accept_one_then_all_after_a_yes() {
     let mut a = app(paths);
     goto(&mut a, "proactive.licensing.decisions");
     send(&mut a, [Msg::AcceptSuggestion]);
-    assert_eq!(
-        a.report()
-            .unwrap()
-            .cell("proactive.licensing.decisions")
-            .unwrap()
-            .value,
-        Some(31461.0)
-    );
+    assert_eq!(value(&a, "proactive.licensing.decisions"), Some(31461.0));
     send(&mut a, [Msg::AcceptAllSuggestions]);
     assert_eq!(a.mode, Mode::ConfirmAcceptAll(7));
     send(&mut a, [Msg::Close]);
-    assert_eq!(
-        a.report()
-            .unwrap()
-            .cell("proactive.fees.amount")
-            .unwrap()
-            .value,
-        None,
-        "cancelled"
-    );
+    assert_eq!(value(&a, "proactive.fees.amount"), None, "cancelled");
     send(&mut a, [Msg::AcceptAllSuggestions, Msg::Yes]);
-    assert_eq!(
-        a.report()
-            .unwrap()
-            .cell("proactive.fees.amount")
-            .unwrap()
-            .value,
-        Some(2181.669177)
-    );
+    assert_eq!(value(&a, "proactive.fees.amount"), Some(2181.669177));
     let side = sidecar::load(&dir.path().join("004_f1496913e2f754ab.reviewed.json"))
         .unwrap()
         .unwrap();

@@ -28,14 +28,17 @@ pub enum Piece {
 
 /// Folds full-width ASCII (digits, letters, punctuation) and the ideographic space to ASCII.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            '\u{2212}' => '-',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+/// One character of [`fold_width`].
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '\u{2212}' => '-',
+        _ => c,
+    }
 }
 
 /// Parses `[+-]digits[,ddd…][.digits][unit]` by hand: this runs on every value token, and a

@@ -1,10 +1,6 @@
 //! Recognising row labels: exact, by the label's core words, as the tail of a glued cell,
 //! or by closeness to the template label (typos), in that order of trust.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use super::tokenize::normalize_label;
 use crate::template::TableSpec;
 
@@ -28,6 +24,8 @@ struct Entry {
     row: usize,
     full: String,
     core: String,
+    full_chars: usize,
+    core_chars: usize,
 }
 
 /// The labels of one table, prepared for matching.
@@ -43,42 +41,85 @@ const MIN_PREFIX_CHARS: usize = 8;
 /// Similarity a typo must reach to count as the label.
 const FUZZY_THRESHOLD: f64 = 0.72;
 
-fn ordinal_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十]+\)|\d+[.、,)]|\(\d+\))",
-        )
-        .expect("ordinal pattern compiles")
-    })
+const CHINESE_NUMERALS: &str = "一二三四五六七八九十";
+
+/// The ordinal a normalised label starts with: its byte length and how it is written in
+/// canonical form. Hand-written because it runs on every text token of every table.
+fn ordinal(s: &str) -> Option<(usize, Ordinal<'_>)> {
+    let numerals = |t: &str| -> usize {
+        t.char_indices()
+            .find(|(_, c)| !CHINESE_NUMERALS.contains(*c))
+            .map_or(t.len(), |(i, _)| i)
+    };
+    let digits = |t: &str| -> usize { t.bytes().take_while(u8::is_ascii_digit).count() };
+    if let Some(rest) = s.strip_prefix('(') {
+        // `(一)` or `(1)`.
+        let n = numerals(rest);
+        if n > 0 && rest[n..].starts_with(')') {
+            return Some((n + 2, Ordinal::Parenthesised(&s[..n + 2])));
+        }
+        let d = digits(rest);
+        if d > 0 && rest[d..].starts_with(')') {
+            return Some((d + 2, Ordinal::Number(&rest[..d])));
+        }
+        return None;
+    }
+    let d = digits(s);
+    if d > 0 {
+        let mark = s[d..].chars().next().filter(|c| ".、,)".contains(*c))?;
+        return Some((d + mark.len_utf8(), Ordinal::Number(&s[..d])));
+    }
+    let n = numerals(s);
+    if n > 0 {
+        let mark = s[n..].chars().next().filter(|c| "、.,".contains(*c))?;
+        return Some((n + mark.len_utf8(), Ordinal::Numeral(&s[..n])));
+    }
+    None
+}
+
+/// An ordinal's numbering, as written in canonical form.
+enum Ordinal<'a> {
+    /// `1.`, `1、`, `(1)` → `1.`
+    Number(&'a str),
+    /// `一、`, `一.` → `一、`
+    Numeral(&'a str),
+    /// `(一)` as it is.
+    Parenthesised(&'a str),
 }
 
 /// Canonical form: normalised, with `1、`/`（1）` written `1.` and `一.` written `一、`.
 pub fn canonical(s: &str) -> String {
-    let norm = normalize_label(s);
-    let Some(m) = ordinal_re().find(&norm) else {
-        return norm;
+    canonical_of_normalized(&normalize_label(s))
+}
+
+/// [`canonical`] of a text already normalised (tokens are).
+fn canonical_of_normalized(norm: &str) -> String {
+    let Some((len, ord)) = ordinal(norm) else {
+        return norm.to_string();
     };
-    let ord = m.as_str();
-    let digits: String = ord.chars().filter(|c| c.is_ascii_digit()).collect();
-    let fixed = if !digits.is_empty() {
-        format!("{digits}.")
-    } else if ord.starts_with('(') {
-        ord.to_string()
-    } else {
-        let numeral: String = ord.chars().filter(|c| !"、.,".contains(*c)).collect();
-        format!("{numeral}、")
-    };
-    format!("{fixed}{}", &norm[m.end()..])
+    let mut out = String::with_capacity(norm.len() + 2);
+    match ord {
+        Ordinal::Number(d) => {
+            out.push_str(d);
+            out.push('.');
+        }
+        Ordinal::Numeral(n) => {
+            out.push_str(n);
+            out.push('、');
+        }
+        Ordinal::Parenthesised(p) => out.push_str(p),
+    }
+    out.push_str(&norm[len..]);
+    out
 }
 
 /// The label without its ordinal.
 pub fn core(s: &str) -> String {
-    let c = canonical(s);
-    match ordinal_re().find(&c) {
-        Some(m) => c[m.end()..].to_string(),
-        None => c,
-    }
+    strip_ordinal(&canonical(s)).to_string()
+}
+
+fn strip_ordinal(s: &str) -> &str {
+    ordinal(s).map_or(s, |(len, _)| &s[len..])
 }
 
 impl LabelIndex {
@@ -87,10 +128,14 @@ impl LabelIndex {
         let mut entries = Vec::new();
         for (row, r) in spec.rows.iter().enumerate() {
             for label in std::iter::once(&r.label).chain(&r.variants) {
+                let full = canonical(label);
+                let core = strip_ordinal(&full).to_string();
                 entries.push(Entry {
                     row,
-                    full: canonical(label),
-                    core: core(label),
+                    full_chars: full.chars().count(),
+                    core_chars: core.chars().count(),
+                    full,
+                    core,
                 });
             }
         }
@@ -99,15 +144,16 @@ impl LabelIndex {
 
     /// Matches a normalised text token to a row.
     pub fn find(&self, token: &str) -> Option<(usize, MatchKind)> {
-        let full = canonical(token);
-        let tcore = core(token);
+        let full = canonical_of_normalized(token);
+        let full = full.as_str();
+        let tcore = strip_ordinal(full);
         if let Some(e) = self.entries.iter().find(|e| e.full == full) {
             return Some((e.row, MatchKind::Exact));
         }
         if let Some(e) = self
             .entries
             .iter()
-            .find(|e| e.core == tcore && e.core.chars().count() >= MIN_CORE_CHARS)
+            .find(|e| e.core == tcore && e.core_chars >= MIN_CORE_CHARS)
         {
             return Some((e.row, MatchKind::Core));
         }
@@ -117,8 +163,9 @@ impl LabelIndex {
             .entries
             .iter()
             .filter(|e| {
-                let n = e.full.chars().count();
-                n >= MIN_CORE_CHARS && tlen <= n + 16 && full.ends_with(&e.full)
+                e.full_chars >= MIN_CORE_CHARS
+                    && tlen <= e.full_chars + 16
+                    && full.ends_with(&e.full)
             })
             .max_by_key(|e| e.full.len())
         {
@@ -129,14 +176,14 @@ impl LabelIndex {
             let mut starts = self
                 .entries
                 .iter()
-                .filter(|e| e.full.len() > full.len() && e.full.starts_with(&full));
+                .filter(|e| e.full.len() > full.len() && e.full.starts_with(full));
             if let Some(e) = starts.next() {
                 if starts.all(|o| o.row == e.row) {
                     return Some((e.row, MatchKind::Prefix));
                 }
             }
         }
-        self.fuzzy(&tcore)
+        self.fuzzy(tcore)
     }
 
     fn fuzzy(&self, tcore: &str) -> Option<(usize, MatchKind)> {
@@ -147,10 +194,7 @@ impl LabelIndex {
         let mut scored: Vec<(f64, usize)> = self
             .entries
             .iter()
-            .filter(|e| {
-                let m = e.core.chars().count();
-                m >= 5 && m.abs_diff(n) <= 5
-            })
+            .filter(|e| e.core_chars >= 5 && e.core_chars.abs_diff(n) <= 5)
             .map(|e| (strsim::normalized_levenshtein(tcore, &e.core), e.row))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));

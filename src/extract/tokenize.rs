@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use crate::value::{classify, fold_width, Piece};
+use crate::value::{classify, Piece};
 
 /// What a token is.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,21 +56,70 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
     let masked = mask_page_furniture(text, range.clone());
     let text = masked.as_deref().unwrap_or(text);
     let region = &text[range.clone()];
-    let mut cells: Vec<Vec<Range<usize>>> = Vec::new();
+    let mut cells = Cells::default();
     if region.contains('|') {
         pipe_cells(region, range.start, &mut cells);
     } else if region.lines().any(|l| l.starts_with('\t')) {
         tab_cells(region, range.start, &mut cells);
     } else {
         for (off, line) in line_ranges(region) {
-            cells.push(vec![range.start + off..range.start + off + line.len()]);
+            cells.open(range.start + off..range.start + off + line.len());
         }
     }
-    let mut out = Vec::new();
-    for cell in cells {
-        cell_tokens(text, &cell, &mut out);
+    let mut out = Vec::with_capacity(cells.len());
+    let mut scratch = Scratch::default();
+    for cell in cells.iter() {
+        cell_tokens(text, cell, &mut out, &mut scratch);
     }
     out
+}
+
+/// Cells as byte ranges, flat: most cells are one range, and a `Vec` per cell was the
+/// tokenizer's main allocation.
+#[derive(Default)]
+struct Cells {
+    segments: Vec<Range<usize>>,
+    /// Index into `segments` where each cell starts.
+    starts: Vec<usize>,
+}
+
+impl Cells {
+    /// Starts a new cell with its first range.
+    fn open(&mut self, seg: Range<usize>) {
+        self.starts.push(self.segments.len());
+        self.segments.push(seg);
+    }
+
+    /// Adds a continuation range to the last cell (Word cells go on over lines).
+    fn extend_last(&mut self, seg: Range<usize>) {
+        if self.starts.is_empty() {
+            self.open(seg);
+        } else {
+            self.segments.push(seg);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[Range<usize>]> {
+        self.starts.iter().enumerate().map(|(i, &s)| {
+            let e = self
+                .starts
+                .get(i + 1)
+                .copied()
+                .unwrap_or(self.segments.len());
+            &self.segments[s..e]
+        })
+    }
+}
+
+/// Buffers reused from cell to cell.
+#[derive(Default)]
+struct Scratch {
+    pieces: Vec<(usize, usize)>,
+    kept: Vec<(usize, usize)>,
 }
 
 fn footer_re() -> &'static regex::Regex {
@@ -106,18 +155,18 @@ fn line_ranges(s: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-fn pipe_cells(region: &str, base: usize, cells: &mut Vec<Vec<Range<usize>>>) {
+fn pipe_cells(region: &str, base: usize, cells: &mut Cells) {
     let mut start = 0;
-    for (i, ch) in region.char_indices() {
-        if ch == '|' {
-            cells.push(vec![base + start..base + i]);
+    for (i, b) in region.bytes().enumerate() {
+        if b == b'|' {
+            cells.open(base + start..base + i);
             start = i + 1;
         }
     }
-    cells.push(vec![base + start..base + region.len()]);
+    cells.open(base + start..base + region.len());
 }
 
-fn tab_cells(region: &str, base: usize, cells: &mut Vec<Vec<Range<usize>>>) {
+fn tab_cells(region: &str, base: usize, cells: &mut Cells) {
     // Whether the previous line was part of a cell that a following untabbed line continues.
     let mut open = false;
     for (off, line) in line_ranges(region) {
@@ -128,24 +177,23 @@ fn tab_cells(region: &str, base: usize, cells: &mut Vec<Vec<Range<usize>>>) {
         if let Some(rest) = line.strip_prefix('\t') {
             let mut pos = off + 1;
             for part in rest.split('\t') {
-                cells.push(vec![base + pos..base + pos + part.len()]);
+                cells.open(base + pos..base + pos + part.len());
                 pos += part.len() + 1;
             }
             open = true;
         } else if open {
-            if let Some(last) = cells.last_mut() {
-                last.push(base + off..base + off + line.len());
-            }
+            cells.extend_last(base + off..base + off + line.len());
         } else {
-            cells.push(vec![base + off..base + off + line.len()]);
+            cells.open(base + off..base + off + line.len());
             open = true;
         }
     }
 }
 
 /// Splits a cell into pieces on white space; neighbouring text pieces join into one token.
-fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>) {
-    let mut pieces: Vec<(usize, usize)> = Vec::new();
+fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>, scratch: &mut Scratch) {
+    let pieces = &mut scratch.pieces;
+    pieces.clear();
     for seg in cell {
         let s = &text[seg.clone()];
         let mut in_piece: Option<usize> = None;
@@ -162,7 +210,8 @@ fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>) {
             pieces.push((seg.start + st, seg.end));
         }
     }
-    let pieces = drop_artefacts(text, pieces);
+    drop_artefacts(text, pieces, &mut scratch.kept);
+    let pieces = &scratch.kept;
     if pieces.is_empty() {
         let at = cell.first().map_or(0, |r| r.start);
         out.push(Token {
@@ -174,7 +223,7 @@ fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>) {
         return;
     }
     let first_new = out.len();
-    for (start, end) in pieces {
+    for &(start, end) in pieces {
         let piece = &text[start..end];
         match classify(piece) {
             Piece::Number { .. } | Piece::NotApplicable => out.push(Token {
@@ -243,10 +292,10 @@ fn glued_digits(piece: &str) -> Option<usize> {
 }
 
 /// Removes Word's `[bookmark: _GoBack]` and similar markers, which may be split into pieces.
-fn drop_artefacts(text: &str, pieces: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    let mut out = Vec::with_capacity(pieces.len());
+fn drop_artefacts(text: &str, pieces: &[(usize, usize)], out: &mut Vec<(usize, usize)>) {
+    out.clear();
     let mut skipping = false;
-    for (s, e) in pieces {
+    for &(s, e) in pieces {
         let p = &text[s..e];
         if skipping {
             if let Some(close) = p.find(']') {
@@ -270,19 +319,17 @@ fn drop_artefacts(text: &str, pieces: Vec<(usize, usize)>) -> Vec<(usize, usize)
         }
         out.push((s, e));
     }
-    out
 }
 
-/// Normalises a label for matching: width folded, white space dropped, ordinal punctuation unified.
+/// Normalises a label for matching: width folded, white space dropped, quotes unified.
 pub fn normalize_label(s: &str) -> String {
-    let folded = fold_width(s);
-    let mut out = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        match c {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match crate::value::fold_char(c) {
             c if c.is_whitespace() => {}
             '“' | '”' | '"' | '「' | '」' | '‘' | '’' | '\'' => out.push('"'),
             '．' => out.push('.'),
-            _ => out.push(c),
+            c => out.push(c),
         }
     }
     out

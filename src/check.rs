@@ -76,6 +76,13 @@ pub fn run(report: &mut Report, template: &Template) {
                 continue;
             }
             for cell in &row.cells {
+                // Most cells are fine: their key and name are only built for a finding.
+                if matches!(
+                    cell.status,
+                    CellStatus::Ok | CellStatus::Missing | CellStatus::Edited | CellStatus::Confirmed
+                ) {
+                    continue;
+                }
                 let key = cell_key(&table.id, &row.key, &cell.column);
                 let name = cell_name(spec, ri, &cell.column);
                 let (rule, severity, message) = match cell.status {
@@ -186,13 +193,14 @@ fn narrative_findings(report: &Report, template: &Template, out: &mut Vec<Findin
             span: Some(s.sentence),
         });
     }
-    for (key, cell) in report.cells() {
+    for (table, row, cell) in report.cells_in_place() {
         let Some(sug) = &cell.suggestion else {
             continue;
         };
         if cell.value.is_some() || !matches!(cell.status, CellStatus::Missing | CellStatus::Blank) {
             continue;
         }
+        let key = cell_key(&table.id, &row.key, &cell.column);
         let name = key_name(template, &key).unwrap_or_else(|| key.clone());
         out.push(Finding {
             rule: "suggestion".into(),
@@ -261,9 +269,8 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
             _ => Some(cell.value.unwrap_or(0.0)),
         }
     };
-    let lhs: Vec<f64> = id.lhs.iter().map(value).collect::<Option<_>>()?;
-    let rhs: Vec<f64> = id.rhs.iter().map(value).collect::<Option<_>>()?;
-    let (l, r): (f64, f64) = (lhs.iter().sum(), rhs.iter().sum());
+    let l: f64 = id.lhs.iter().map(value).sum::<Option<f64>>()?;
+    let r: f64 = id.rhs.iter().map(value).sum::<Option<f64>>()?;
     let holds = match id.relation {
         Relation::Eq => (l - r).abs() < 1e-6,
         Relation::Le => l <= r + 1e-6,
@@ -271,6 +278,9 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
     if holds {
         return None;
     }
+    // Failing is rare: only now are the terms gathered for the message.
+    let lhs: Vec<f64> = id.lhs.iter().filter_map(value).collect();
+    let rhs: Vec<f64> = id.rhs.iter().filter_map(value).collect();
     let names = |side: &[(usize, String)]| -> String {
         side.iter()
             .map(

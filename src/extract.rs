@@ -159,30 +159,19 @@ fn choose_template(
 ) -> &'static Template {
     let all = template::all();
     let base = &all[0];
-    let labels: Vec<String> = tokens
+    let texts: Vec<&str> = tokens
         .iter()
         .flatten()
         .flatten()
-        .filter_map(|t| t.text().map(labels::canonical))
+        .filter_map(Token::text)
         .collect();
-    let column_labels = |t: &Template| -> Vec<String> {
-        t.tables
+    let score = |ti: usize| -> usize {
+        distinctive_column_labels()[ti]
             .iter()
-            .flat_map(|tb| tb.columns.iter().map(|c| labels::canonical(&c.label)))
-            .collect()
-    };
-    let score = |t: &Template| -> usize {
-        let others: Vec<String> = all
-            .iter()
-            .filter(|o| o.key != t.key)
-            .flat_map(column_labels)
-            .collect();
-        column_labels(t)
-            .into_iter()
-            .filter(|l| !others.contains(l) && labels.iter().any(|t| t.contains(l.as_str())))
+            .filter(|l| texts.iter().any(|t| t.contains(l.as_str())))
             .count()
     };
-    let scores: Vec<usize> = all.iter().map(score).collect();
+    let scores: Vec<usize> = (0..all.len()).map(score).collect();
     let best = scores.iter().copied().max().unwrap_or(0);
     let by_labels = (best > 0 && scores.iter().filter(|s| **s == best).count() == 1)
         .then(|| &all[scores.iter().position(|s| *s == best).unwrap_or(0)]);
@@ -219,6 +208,34 @@ fn choose_template(
             base
         }
     }
+}
+
+/// Per template, the column labels no other template has (computed once). Column labels carry
+/// no ordinals, so they are looked for in the tokens' normalised text as it is.
+fn distinctive_column_labels() -> &'static [Vec<String>] {
+    static LABELS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    LABELS.get_or_init(|| {
+        let all = template::all();
+        let column_labels = |t: &Template| -> Vec<String> {
+            t.tables
+                .iter()
+                .flat_map(|tb| tb.columns.iter().map(|c| labels::canonical(&c.label)))
+                .collect()
+        };
+        all.iter()
+            .map(|t| {
+                let others: Vec<String> = all
+                    .iter()
+                    .filter(|o| o.key != t.key)
+                    .flat_map(column_labels)
+                    .collect();
+                column_labels(t)
+                    .into_iter()
+                    .filter(|l| !others.contains(l))
+                    .collect()
+            })
+            .collect()
+    })
 }
 
 /// Where a row's printed values stand: after its label, as value and empty-cell tokens.

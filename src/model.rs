@@ -230,6 +230,15 @@ impl Report {
             .find(|cell| cell.column == c)
     }
 
+    /// Every cell with its table and row, in reading order, without building keys.
+    pub fn cells_in_place(&self) -> impl Iterator<Item = (&Table, &Row, &Cell)> {
+        self.tables.iter().flat_map(|t| {
+            t.rows
+                .iter()
+                .flat_map(move |r| r.cells.iter().map(move |c| (t, r, c)))
+        })
+    }
+
     /// Every cell with its key, in reading order (tables, rows, columns).
     pub fn cells(&self) -> impl Iterator<Item = (String, &Cell)> {
         self.tables.iter().flat_map(|t| {

@@ -71,9 +71,9 @@ const NODE_BUDGET: usize = 600;
 
 /// Solves the placements of `runs`; `fixed` gives the value of any other cell (blank = 0),
 /// or `None` where the cell is unusable (invalid, missing), which drops identities naming it.
-pub fn solve(
+pub fn solve<'i>(
     runs: &[ShortRun],
-    identities: &[Identity],
+    identities: impl IntoIterator<Item = &'i Identity>,
     fixed: &dyn Fn(usize, &str) -> Option<f64>,
 ) -> Vec<RunResult> {
     let mut slot_of: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
@@ -83,7 +83,7 @@ pub fn solve(
         }
     }
     let constraints: Vec<Constraint> = identities
-        .iter()
+        .into_iter()
         .filter(|id| id.relation == Relation::Eq)
         .filter_map(|id| {
             let term = |(row, col): &(usize, String)| match slot_of.get(&(*row, col.as_str())) {
@@ -526,7 +526,7 @@ mod tests {
     #[test]
     fn runs_without_identities_stay_open() {
         let runs = vec![run(0, &["x", "y", "z"], &[1.0])];
-        let res = solve(&runs, &[], &|_, _| Some(0.0));
+        let res = solve(&runs, &[] as &[Identity], &|_, _| Some(0.0));
         assert_eq!(res[0].placements.len(), 3);
     }
 

@@ -449,13 +449,12 @@ impl TableBuilder<'_> {
         if self.runs.is_empty() {
             return;
         }
-        let identities: Vec<_> = self
+        let table_id = &self.spec.id;
+        let identities = self
             .template
             .identities()
             .iter()
-            .filter(|i| i.table == self.spec.id)
-            .cloned()
-            .collect();
+            .filter(|i| &i.table == table_id);
         let runs: Vec<QueuedRun> = std::mem::take(&mut self.runs);
         let solvable: Vec<ShortRun> = runs.iter().map(|q| q.run.clone()).collect();
         let table = &*self.table;
@@ -468,7 +467,7 @@ impl TableBuilder<'_> {
                 _ => None,
             }
         };
-        let results = align::solve(&solvable, &identities, &fixed);
+        let results = align::solve(&solvable, identities, &fixed);
         for (queued, mut result) in runs.iter().zip(results) {
             let run = &queued.run;
             if run.choices.is_empty() {

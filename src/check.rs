@@ -79,7 +79,10 @@ pub fn run(report: &mut Report, template: &Template) {
                 // Most cells are fine: their key and name are only built for a finding.
                 if matches!(
                     cell.status,
-                    CellStatus::Ok | CellStatus::Missing | CellStatus::Edited | CellStatus::Confirmed
+                    CellStatus::Ok
+                        | CellStatus::Missing
+                        | CellStatus::Edited
+                        | CellStatus::Confirmed
                 ) {
                     continue;
                 }

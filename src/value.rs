@@ -81,12 +81,17 @@ fn parse_number(s: &str) -> Option<(f64, bool, bool, Option<&str>)> {
     if !int.bytes().all(|b| b.is_ascii_digit() || b == b',') {
         return None;
     }
-    let plain: String = int.chars().filter(|c| *c != ',').collect();
-    let text = match frac {
-        Some(f) => format!("{plain}.{f}"),
-        None => plain,
+    // Only a number with separators needs a copy without them.
+    let mut value: f64 = if int.contains(',') {
+        let mut plain: String = int.chars().filter(|c| *c != ',').collect();
+        if let Some(f) = frac {
+            plain.push('.');
+            plain.push_str(f);
+        }
+        plain.parse().ok()?
+    } else {
+        number.parse().ok()?
     };
-    let mut value: f64 = text.parse().ok()?;
     if sign == "-" {
         value = -value;
     }
@@ -136,11 +141,19 @@ pub fn classify(piece: &str) -> Piece {
 ///
 /// `Ok(None)` means the text says "nothing here" (empty).
 pub fn parse(raw: &str, kind: ValueKind, unit: Option<&str>) -> Result<Option<f64>, String> {
-    let compact: String = raw.split_whitespace().collect();
+    let trimmed = raw.trim();
+    // Spaces inside (`27326.00 万元`) are the rare case that needs a copy.
+    let joined: String;
+    let compact: &str = if trimmed.contains(char::is_whitespace) {
+        joined = trimmed.split_whitespace().collect();
+        &joined
+    } else {
+        trimmed
+    };
     if compact.is_empty() {
         return Ok(None);
     }
-    match classify(&compact) {
+    match classify(compact) {
         Piece::Number {
             value,
             signed,

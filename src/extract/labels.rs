@@ -1,6 +1,8 @@
 //! Recognising row labels: exact, by the label's core words, as the tail of a glued cell,
 //! or by closeness to the template label (typos), in that order of trust.
 
+use rapidfuzz::distance::levenshtein;
+
 use super::tokenize::normalize_label;
 use crate::template::TableSpec;
 
@@ -40,6 +42,10 @@ const MIN_CORE_CHARS: usize = 4;
 const MIN_PREFIX_CHARS: usize = 8;
 /// Similarity a typo must reach to count as the label.
 const FUZZY_THRESHOLD: f64 = 0.72;
+/// How much better than any other row's label the best must be.
+const FUZZY_MARGIN: f64 = 0.1;
+/// Scores under this matter to nothing: not a match, and too far below one to be its rival.
+const RUNNER_UP_FLOOR: f64 = FUZZY_THRESHOLD - FUZZY_MARGIN;
 
 const CHINESE_NUMERALS: &str = "一二三四五六七八九十";
 
@@ -191,11 +197,23 @@ impl LabelIndex {
         if n < 5 {
             return None;
         }
+        // The token's bit masks are built once for all the labels it is compared with.
+        let comparator = levenshtein::BatchComparator::new(tcore.chars());
+        let args = levenshtein::Args::default().score_cutoff(RUNNER_UP_FLOOR);
         let mut scored: Vec<(f64, usize)> = self
             .entries
             .iter()
-            .filter(|e| e.core_chars >= 5 && e.core_chars.abs_diff(n) <= 5)
-            .map(|e| (strsim::normalized_levenshtein(tcore, &e.core), e.row))
+            .filter(|e| {
+                // The best score two lengths allow; below the runner-up floor a label can
+                // neither win nor stand close second, so it is not measured.
+                let longest = e.core_chars.max(n) as f64;
+                let reachable = 1.0 - e.core_chars.abs_diff(n) as f64 / longest;
+                e.core_chars >= 5 && e.core_chars.abs_diff(n) <= 5 && reachable >= RUNNER_UP_FLOOR
+            })
+            .filter_map(|e| {
+                let score = comparator.normalized_similarity_with_args(e.core.chars(), &args)?;
+                Some((score, e.row))
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let (best, row) = *scored.first()?;
@@ -204,7 +222,7 @@ impl LabelIndex {
             .find(|(_, r)| *r != row)
             .map_or(0.0, |(s, _)| *s);
         // A close second means the typo could be either label: better unmatched than wrong.
-        (best >= FUZZY_THRESHOLD && best - runner_up >= 0.1)
+        (best >= FUZZY_THRESHOLD && best - runner_up >= FUZZY_MARGIN)
             .then_some((row, MatchKind::Fuzzy(best)))
     }
 }

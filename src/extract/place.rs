@@ -415,10 +415,12 @@ impl TableBuilder<'_> {
             .column(col)
             .expect("slot columns come from the spec");
         let parsed = value::parse(&raw, column.kind, column.unit.as_deref());
-        let na = matches!(
-            value::classify(&raw.split_whitespace().collect::<String>()),
-            Piece::NotApplicable
-        );
+        // Whether a refused text is a not-applicable mark (asked only when it is refused).
+        let na = parsed.is_err()
+            && matches!(
+                value::classify(&raw.split_whitespace().collect::<String>()),
+                Piece::NotApplicable
+            );
         let span = span_of(self.line_starts, start, end);
         let Some(cell) = self.table.rows[*ri]
             .cells

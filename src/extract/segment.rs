@@ -130,7 +130,8 @@ const LEAD_INS: &[&str] = &[
 
 /// The report's year and organisation, from its title or opening sentence.
 pub fn report_meta(text: &str) -> (Option<i32>, Option<String>) {
-    let head: String = text.chars().take(4000).collect();
+    let head_end = text.char_indices().nth(4000).map_or(text.len(), |(i, _)| i);
+    let head = &text[..head_end];
     // The title pattern is costly to try at every position: try it only around the words
     // every title contains.
     let title = head.match_indices("政府信息公开").find_map(|(at, _)| {
@@ -161,7 +162,7 @@ pub fn report_meta(text: &str) -> (Option<i32>, Option<String>) {
     }
     // No title: the most frequent plausible year in the opening text.
     let mut counts: Vec<(i32, usize)> = Vec::new();
-    for c in year_re().captures_iter(&head) {
+    for c in year_re().captures_iter(head) {
         if let Ok(y) = c[1].parse::<i32>() {
             if (2008..=2100).contains(&y) {
                 match counts.iter_mut().find(|(k, _)| *k == y) {

@@ -9,6 +9,10 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use tablereview::extract::extract_text;
 use tablereview::model::Source;
 
+// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn source() -> Source {
     Source {
         path: "bench.txt".into(),

@@ -10,6 +10,10 @@ use ratatui::Terminal;
 use tablereview::tui::msg::Msg;
 use tablereview::tui::{dispatch, view::view, App, Options};
 
+// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn app() -> (tempfile::TempDir, App) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let dir = tempfile::tempdir().unwrap();

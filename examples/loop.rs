@@ -1,4 +1,9 @@
 //! Extracts one file many times (for profilers): `cargo run --release --example loop FILE N`.
+
+// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("file");

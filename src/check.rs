@@ -93,7 +93,7 @@ pub fn run(report: &mut Report, template: &Template) {
                     CellStatus::Blank => (
                         "blank",
                         Severity::Warning,
-                        format!("{name}: blank in the source (counted as 0); confirm or enter a value"),
+                        name + ": blank in the source (counted as 0); confirm or enter a value",
                     ),
                     CellStatus::Na => (
                         "na",
@@ -122,10 +122,13 @@ pub fn run(report: &mut Report, template: &Template) {
                     CellStatus::Inferred => (
                         "inferred",
                         Severity::Warning,
-                        format!(
-                            "{name}: {} placed here by solving the identities (the row lost blank cells); confirm",
-                            cell.value.map(format_value).unwrap_or_else(|| "blank".into())
-                        ),
+                        [
+                            name.as_str(),
+                            ": ",
+                            &cell.value.map(format_value).unwrap_or_else(|| "blank".into()),
+                            " placed here by solving the identities (the row lost blank cells); confirm",
+                        ]
+                        .concat(),
                     ),
                     CellStatus::Ambiguous => (
                         "ambiguous",
@@ -242,7 +245,7 @@ fn ambiguous_text(candidates: &[Option<f64>]) -> String {
 /// A cell's human name: row short label and column label.
 pub fn cell_name(spec: &TableSpec, ri: usize, column: &str) -> String {
     let col = spec.column(column).map_or(column, |c| c.label.as_str());
-    format!("{} {col}", spec.rows[ri].short)
+    [spec.rows[ri].short.as_str(), " ", col].concat()
 }
 
 fn kind_name(spec: &TableSpec, column: &str) -> &'static str {

@@ -159,16 +159,17 @@ fn choose_template(
 ) -> &'static Template {
     let all = template::all();
     let base = &all[0];
-    let texts: Vec<&str> = tokens
-        .iter()
-        .flatten()
-        .flatten()
-        .filter_map(Token::text)
-        .collect();
+    // All text tokens in one string, so each label is one scan; the separator is never in a
+    // label, so no label matches across two tokens.
+    let mut texts = String::new();
+    for text in tokens.iter().flatten().flatten().filter_map(Token::text) {
+        texts.push_str(text);
+        texts.push('\n');
+    }
     let score = |ti: usize| -> usize {
         distinctive_column_labels()[ti]
             .iter()
-            .filter(|l| texts.iter().any(|t| t.contains(l.as_str())))
+            .filter(|l| texts.contains(l.as_str()))
             .count()
     };
     let scores: Vec<usize> = (0..all.len()).map(score).collect();

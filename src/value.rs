@@ -106,9 +106,10 @@ const UNITS: &[&str] = &[
 pub fn classify(piece: &str) -> Piece {
     // Most pieces are Chinese text: anything that cannot start a number, a mark or a unit is.
     let starts_value = piece.chars().next().is_some_and(|c| {
-        c.is_ascii_digit()
-            || ('０'..='９').contains(&c)
-            || "+-－−/／\\—–×＋万亿元件宗条个次项人家%".contains(c)
+        matches!(c,
+            '0'..='9' | '０'..='９'
+            | '+' | '-' | '－' | '−' | '/' | '／' | '\\' | '—' | '–' | '×' | '＋'
+            | '万' | '亿' | '元' | '件' | '宗' | '条' | '个' | '次' | '项' | '人' | '家' | '%')
     });
     if !starts_value {
         return Piece::Text;

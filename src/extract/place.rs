@@ -352,8 +352,15 @@ impl TableBuilder<'_> {
 
     /// The value a token would have in the solver: NA counts as 0; unreadable is `None`.
     pub(super) fn solver_value(&self, tok: &Token) -> Option<f64> {
-        let raw = &self.text[tok.start..tok.end];
-        match value::classify(&raw.split_whitespace().collect::<String>()) {
+        let raw = self.text[tok.start..tok.end].trim();
+        let joined: String;
+        let compact = if raw.contains(char::is_whitespace) {
+            joined = raw.split_whitespace().collect();
+            &joined
+        } else {
+            raw
+        };
+        match value::classify(compact) {
             Piece::NotApplicable => Some(0.0),
             Piece::Number { value, .. } => Some(value),
             _ => None,

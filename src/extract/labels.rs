@@ -28,6 +28,18 @@ struct Entry {
     core: String,
     full_chars: usize,
     core_chars: usize,
+    /// Which characters the core has, hashed to 64 bits (see [`char_signature`]).
+    core_signature: u64,
+}
+
+/// A 64-bit set of the characters of `s` (each hashed to one bit). Every character one string
+/// has and the other lacks costs an edit, and a shared bit can only hide a difference, so
+/// the bits one side has alone give a lower bound of the edit distance at the cost of a
+/// popcount.
+fn char_signature(s: &str) -> u64 {
+    s.chars().fold(0, |sig, c| {
+        sig | 1 << ((c as u32).wrapping_mul(0x9E37_79B9) >> 26)
+    })
 }
 
 /// The labels of one table, prepared for matching.
@@ -140,6 +152,7 @@ impl LabelIndex {
                     row,
                     full_chars: full.chars().count(),
                     core_chars: core.chars().count(),
+                    core_signature: char_signature(&core),
                     full,
                     core,
                 });
@@ -197,6 +210,7 @@ impl LabelIndex {
         if n < 5 {
             return None;
         }
+        let signature = char_signature(tcore);
         // The token's bit masks are built once for all the labels it is compared with.
         let comparator = levenshtein::BatchComparator::new(tcore.chars());
         let args = levenshtein::Args::default().score_cutoff(RUNNER_UP_FLOOR);
@@ -204,10 +218,15 @@ impl LabelIndex {
             .entries
             .iter()
             .filter(|e| {
-                // The best score two lengths allow; below the runner-up floor a label can
-                // neither win nor stand close second, so it is not measured.
+                // The best score the lengths and characters allow; below the runner-up floor
+                // a label can neither win nor stand close second, so it is not measured.
                 let longest = e.core_chars.max(n) as f64;
-                let reachable = 1.0 - e.core_chars.abs_diff(n) as f64 / longest;
+                let only_one_side = (e.core_signature & !signature)
+                    .count_ones()
+                    .max((signature & !e.core_signature).count_ones())
+                    as usize;
+                let at_least = e.core_chars.abs_diff(n).max(only_one_side);
+                let reachable = 1.0 - at_least as f64 / longest;
                 e.core_chars >= 5 && e.core_chars.abs_diff(n) <= 5 && reachable >= RUNNER_UP_FLOOR
             })
             .filter_map(|e| {
@@ -276,6 +295,22 @@ mod tests {
     )]
     fn labels_match(#[case] token: &str, #[case] row: &str, #[case] kind: MatchKind) {
         assert_eq!(find("requests", token), Some((row.to_string(), kind)));
+    }
+
+    #[test]
+    fn the_signature_bound_never_exceeds_the_edit_distance() {
+        let pairs = [
+            ("其他法律行政法规禁止公开", "其他法律行政止公开"),
+            ("申请人无正当理由逾期不补正", "申请人无正当理由逾期补正"),
+            ("行政规范性文件", "规范性文件"),
+            ("自然人", "商业企业"),
+        ];
+        for (a, b) in pairs {
+            let (sa, sb) = (char_signature(a), char_signature(b));
+            let bound = (sa & !sb).count_ones().max((sb & !sa).count_ones()) as usize;
+            let distance = levenshtein::distance(a.chars(), b.chars());
+            assert!(bound <= distance, "{a} / {b}: bound {bound} > {distance}");
+        }
     }
 
     #[test]

@@ -54,13 +54,13 @@ impl TableBuilder<'_> {
     /// Short words printed where a row's figures belong (`行政许可 | 约三万`, `规章 | 无`) are
     /// the row's values, invalid ones: read as headings they would end the row and leave its
     /// cells silently blank.
-    pub(super) fn text_values(&self, tokens: &[Token]) -> Vec<Token> {
-        let mut out = tokens.to_vec();
+    pub(super) fn text_values<'t>(&self, tokens: &'t [Token]) -> std::borrow::Cow<'t, [Token]> {
+        let mut words = Vec::new();
         let mut row: Option<usize> = None;
         // Only words before any figure of the row count: a word after its figures is what
         // comes next (a vertical label's character, a heading), not one of them.
         let mut figures_seen = false;
-        for (i, tok) in out.iter_mut().enumerate() {
+        for (i, tok) in tokens.iter().enumerate() {
             let Some(text) = tok.text() else {
                 figures_seen |= tok.is_value();
                 continue;
@@ -73,12 +73,20 @@ impl TableBuilder<'_> {
             let is_value = !figures_seen
                 && row.is_some_and(|r| looks_like_a_value(text, &self.spec.rows[r].label));
             if is_value {
-                tok.kind = TokenKind::Value;
+                words.push(i);
             } else {
                 row = None;
             }
         }
-        out
+        // Most tables have none: then the tokens are used as they are, not copied.
+        if words.is_empty() {
+            return std::borrow::Cow::Borrowed(tokens);
+        }
+        let mut out = tokens.to_vec();
+        for i in words {
+            out[i].kind = TokenKind::Value;
+        }
+        std::borrow::Cow::Owned(out)
     }
 
     /// Each text token's row label match, computed once for the table.

@@ -73,7 +73,7 @@ fn headings(text: &str, template: &Template) -> Vec<Heading> {
             .trim_start_matches(|c: char| c.is_whitespace() || c == '|')
             .chars()
             .next();
-        if !first.is_some_and(|c| "一二三四五六".contains(c)) {
+        if !first.is_some_and(|c| matches!(c, '一' | '二' | '三' | '四' | '五' | '六')) {
             continue;
         }
         let norm = normalize_label(&line.replace('|', ""));

@@ -1,6 +1,8 @@
 //! Many reports at once: parallel work (rayon) with results delivered in input order, chunk by
 //! chunk, so output streams in a stable order while all cores work.
 
+pub mod check;
+
 use std::path::PathBuf;
 
 use rayon::prelude::*;

@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
-use crate::model::Report;
 use crate::{batch, files, summary};
 
 /// Check and correct the tables of Chinese government information-disclosure annual reports.
@@ -74,6 +73,10 @@ pub enum Command {
         /// Errors only (no warnings) in the readable output; no progress bar.
         #[arg(short, long)]
         quiet: bool,
+        /// Check every report afresh, neither reading nor writing the results cache
+        /// ($TABLEREVIEW_CACHE_DIR, else $XDG_CACHE_HOME/tablereview or ~/.cache/tablereview).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Review reports in the terminal: source text beside the grid, step through flags, fix, approve.
     Review {
@@ -164,7 +167,8 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
             raw,
             quiet,
-        } => check(&paths, json, raw, quiet),
+            no_cache,
+        } => check(&paths, json, raw, quiet, no_cache),
         Command::Show { file, format } => show(&file, format),
         Command::Review {
             paths,
@@ -285,21 +289,40 @@ struct Tally {
     approved: usize,
 }
 
-fn check(paths: &[PathBuf], json: bool, raw: bool, quiet: bool) -> anyhow::Result<ExitCode> {
+fn check(
+    paths: &[PathBuf],
+    json: bool,
+    raw: bool,
+    quiet: bool,
+    no_cache: bool,
+) -> anyhow::Result<ExitCode> {
+    use crate::batch::check::{check_report, CheckOutput};
     let (reports, mut failed) = inputs(paths);
     let bar = progress(reports.len(), quiet);
+    let output = match (json, quiet) {
+        (true, _) => CheckOutput::Json,
+        (false, false) => CheckOutput::Text,
+        (false, true) => CheckOutput::TextErrorsOnly,
+    };
+    let cache = if no_cache {
+        None
+    } else {
+        crate::cache::default_dir().and_then(|d| crate::cache::CheckCache::open(&d))
+    };
     let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut tally = Tally::default();
     batch::ordered(
         &reports,
-        |path| load_for_check(path, raw),
+        |path| check_report(path, output, raw, cache.as_ref()),
         |_, result| -> anyhow::Result<()> {
             if let Some(b) = &bar {
                 b.inc(1);
             }
-            let (report, approved) = match result {
-                Ok(r) => r,
+            let checked = match result {
+                Ok(c) => c,
                 Err(e) => {
+                    out.flush()?;
                     let msg = format!("tablereview: {e}");
                     match &bar {
                         Some(b) => b.suspend(|| eprintln!("{msg}")),
@@ -309,29 +332,24 @@ fn check(paths: &[PathBuf], json: bool, raw: bool, quiet: bool) -> anyhow::Resul
                     return Ok(());
                 }
             };
-            let (e, w) = (report.errors(), report.warnings());
+            let (e, w) = (checked.outcome.errors, checked.outcome.warnings);
             tally.reports += 1;
             tally.clean += usize::from(e == 0 && w == 0);
             tally.with_errors += usize::from(e > 0);
             tally.with_warnings += usize::from(w > 0);
-            tally.approved += usize::from(approved);
-            let mut lock = stdout.lock();
-            if json {
-                let line = serde_json::json!({
-                    "path": report.source.path,
-                    "template": report.template,
-                    "errors": e,
-                    "warnings": w,
-                    "findings": report.findings,
-                });
-                serde_json::to_writer(&mut lock, &line)?;
-                writeln!(lock)?;
-            } else {
-                write!(lock, "{}", summary::check_summary(&report, !quiet))?;
+            tally.approved += usize::from(checked.approved);
+            out.write_all(&checked.outcome.output)?;
+            if let (Some(cache), Some(key)) = (&cache, checked.new_cache_key) {
+                cache.put(key, &checked.outcome);
             }
             Ok(())
         },
     )?;
+    out.flush()?;
+    drop(out);
+    if let Some(cache) = cache {
+        cache.finish();
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -353,18 +371,6 @@ fn check(paths: &[PathBuf], json: bool, raw: bool, quiet: bool) -> anyhow::Resul
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
-}
-
-/// The report `check` judges: the reviewed sidecar's values where one exists, unless `raw`;
-/// with whether a reviewer approved it.
-fn load_for_check(path: &Path, raw: bool) -> Result<(Report, bool), Error> {
-    if raw {
-        return crate::extract::extract_file(path).map(|r| (r, false));
-    }
-    crate::review::reviewed_report(path, None).map(|(report, review)| {
-        let approved = review.is_some_and(|r| r.status == crate::sidecar::ReviewStatus::Approved);
-        (report, approved)
     })
 }
 

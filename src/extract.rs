@@ -48,6 +48,12 @@ pub fn extract_file(path: &Path) -> Result<Report> {
 
 /// Reads, decodes and extracts one report file, keeping the decoded text the spans index.
 pub fn extract_file_with_text(path: &Path) -> Result<(Report, String)> {
+    let bytes = read_report(path)?;
+    extract_bytes(path, &bytes)
+}
+
+/// Reads a report file's bytes, refusing folders and files too large to be a report.
+pub fn read_report(path: &Path) -> Result<Vec<u8>> {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > MAX_BYTES {
             return Err(crate::error::Error::TooLarge {
@@ -64,7 +70,7 @@ pub fn extract_file_with_text(path: &Path) -> Result<(Report, String)> {
             });
         }
     }
-    let bytes = std::fs::read(path).map_err(|source| {
+    std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             crate::error::Error::NotFound { path: path.into() }
         } else {
@@ -73,9 +79,13 @@ pub fn extract_file_with_text(path: &Path) -> Result<(Report, String)> {
                 source,
             }
         }
-    })?;
-    let decoded = decode::decode(&bytes, path)?;
-    let sha = hex(&Sha256::digest(&bytes));
+    })
+}
+
+/// Decodes and extracts a report file's bytes (read by [`read_report`]).
+pub fn extract_bytes(path: &Path, bytes: &[u8]) -> Result<(Report, String)> {
+    let decoded = decode::decode(bytes, path)?;
+    let sha = hex(&Sha256::digest(bytes));
     let report = extract_text(
         &decoded.text,
         Source {

@@ -22,6 +22,7 @@
 //! ```
 
 pub mod batch;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod decode;

@@ -129,11 +129,32 @@ pub fn solve<'i>(
         }
     }
     let slot_values: Vec<Vec<Vec<f64>>> = runs.iter().map(|r| r.choices.clone()).collect();
+    let own_slots = touching
+        .iter()
+        .enumerate()
+        .map(|(r, ks)| {
+            ks.iter()
+                .map(|&ki| {
+                    let own = |terms: &[Term]| -> Vec<usize> {
+                        terms
+                            .iter()
+                            .filter_map(|t| match *t {
+                                Term::Run { run, slot } if run == r => Some(slot),
+                                _ => None,
+                            })
+                            .collect()
+                    };
+                    (own(&constraints[ki].lhs), own(&constraints[ki].rhs))
+                })
+                .collect()
+        })
+        .collect();
     let problem = Problem {
         runs,
         slot_values,
         constraints: &constraints,
         touching: &touching,
+        own_slots,
     };
 
     let all: Vec<usize> = (0..runs.len()).collect();
@@ -212,12 +233,25 @@ struct State {
     ranges: Vec<Vec<(f64, f64)>>,
 }
 
+/// A constraint's bounds on each side apart from one run.
+struct Bounds {
+    llo: f64,
+    lhi: f64,
+    rlo: f64,
+    rhi: f64,
+}
+
+/// A run's own slots in a constraint: on the left side, on the right.
+type OwnSlots = (Vec<usize>, Vec<usize>);
+
 struct Problem<'a> {
     runs: &'a [ShortRun],
     /// Per run, candidate and slot: the value placed there (0 for a blank).
     slot_values: Vec<Vec<Vec<f64>>>,
     constraints: &'a [Constraint],
     touching: &'a [Vec<usize>],
+    /// Per run, for each constraint it touches (in `touching` order), its own slots.
+    own_slots: Vec<Vec<OwnSlots>>,
 }
 
 impl Problem<'_> {
@@ -255,26 +289,31 @@ impl Problem<'_> {
             .collect()
     }
 
-    /// Whether constraint `k` can hold with run `r` placed by candidate `c` and every other run
-    /// anywhere in its domain (summarised by `ranges`).
-    fn feasible(&self, k: &Constraint, ranges: &[Vec<(f64, f64)>], r: usize, c: usize) -> bool {
+    /// Constraint `k` seen from run `r`: the bounds every other term allows (summarised by
+    /// `ranges`). Computed once per run and constraint, so testing each of a large domain's
+    /// candidates only adds up the run's own slots.
+    fn view_from(&self, k: &Constraint, ranges: &[Vec<(f64, f64)>], r: usize) -> Bounds {
         let side = |terms: &[Term]| {
             terms.iter().fold((0.0, 0.0), |(lo, hi), t| match *t {
                 Term::Fixed(v) => (lo + v, hi + v),
-                Term::Run { run, slot } if run == r => {
-                    let v = self.value(r, c, slot);
-                    (lo + v, hi + v)
-                }
+                Term::Run { run, .. } if run == r => (lo, hi),
                 Term::Run { run, slot } => {
                     let (a, b) = ranges[run][slot];
                     (lo + a, hi + b)
                 }
             })
         };
-        let (llo, lhi) = side(&k.lhs);
-        let (rlo, rhi) = side(&k.rhs);
+        let ((llo, lhi), (rlo, rhi)) = (side(&k.lhs), side(&k.rhs));
+        Bounds { llo, lhi, rlo, rhi }
+    }
+
+    /// Whether a constraint (`view` of the others, `own` slots of run `r` on each side) can
+    /// hold with run `r` placed by candidate `c`.
+    fn feasible(&self, view: &Bounds, own: &OwnSlots, r: usize, c: usize) -> bool {
+        let sum = |slots: &[usize]| -> f64 { slots.iter().map(|&s| self.value(r, c, s)).sum() };
+        let (l, rr) = (sum(&own.0), sum(&own.1));
         const EPS: f64 = 1e-6;
-        llo <= rhi + EPS && rlo <= lhi + EPS
+        view.llo + l <= view.rhi + rr + EPS && view.rlo + rr <= view.lhi + l + EPS
     }
 
     /// Narrows the domains of `start` (and whatever their narrowing affects) to a fixpoint;
@@ -284,13 +323,19 @@ impl Problem<'_> {
         let mut queue: Vec<usize> = start.to_vec();
         while let Some(r) = queue.pop() {
             let before = domains[r].len();
+            let views: Vec<Bounds> = self.touching[r]
+                .iter()
+                .map(|&ki| self.view_from(&self.constraints[ki], ranges, r))
+                .collect();
+            let own = &self.own_slots[r];
             let kept: Vec<usize> = domains[r]
                 .iter()
                 .copied()
                 .filter(|&c| {
-                    self.touching[r]
+                    views
                         .iter()
-                        .all(|&ki| self.feasible(&self.constraints[ki], ranges, r, c))
+                        .zip(own)
+                        .all(|(v, o)| self.feasible(v, o, r, c))
                 })
                 .collect();
             if kept.is_empty() {

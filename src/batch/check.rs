@@ -1,0 +1,103 @@
+//! One report's `check` result as printed, from the cache when the report is unchanged.
+
+use std::path::Path;
+
+use crate::cache::{self, CheckCache, Outcome};
+use crate::error::Error;
+use crate::model::Report;
+use crate::summary;
+
+/// How `check` prints its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckOutput {
+    /// One JSON object per report per line.
+    Json,
+    /// The readable summary with warnings.
+    Text,
+    /// The readable summary, errors only.
+    TextErrorsOnly,
+}
+
+impl CheckOutput {
+    fn cache_mode(self) -> &'static str {
+        match self {
+            CheckOutput::Json => "json",
+            CheckOutput::Text => "text",
+            CheckOutput::TextErrorsOnly => "text-errors",
+        }
+    }
+}
+
+/// A report checked: what to print, whether a reviewer approved it, and the cache key to
+/// remember it under when it was computed afresh.
+#[derive(Debug)]
+pub struct Checked {
+    pub outcome: Outcome,
+    pub approved: bool,
+    pub new_cache_key: Option<u128>,
+}
+
+/// Checks one report: the reviewed sidecar's values where one exists (unless `raw`), else
+/// the text's, from `cache` when the same bytes were checked before at the same path.
+pub fn check_report(
+    path: &Path,
+    output: CheckOutput,
+    raw: bool,
+    cache: Option<&CheckCache>,
+) -> Result<Checked, Error> {
+    let bytes = crate::extract::read_report(path)?;
+    // A sidecar changes the result without changing the report's bytes: never cached.
+    let text_only = raw || !crate::review::sidecar_path(path, None).exists();
+    let key = (text_only && cache.is_some()).then(|| cache::key(output.cache_mode(), path, &bytes));
+    if let (Some(cache), Some(key)) = (cache, key) {
+        if let Some(hit) = cache.get(key) {
+            return Ok(Checked {
+                outcome: Outcome {
+                    errors: hit.errors,
+                    warnings: hit.warnings,
+                    output: hit.output.to_vec(),
+                },
+                approved: false,
+                new_cache_key: None,
+            });
+        }
+    }
+    let (report, approved) = if text_only {
+        (crate::extract::extract_bytes(path, &bytes)?.0, false)
+    } else {
+        let (report, review) = crate::review::reviewed_report(path, None)?;
+        let approved = review.is_some_and(|r| r.status == crate::sidecar::ReviewStatus::Approved);
+        (report, approved)
+    };
+    Ok(Checked {
+        outcome: render(&report, output),
+        approved,
+        new_cache_key: key,
+    })
+}
+
+/// The lines `check` prints for `report`.
+pub fn render(report: &Report, output: CheckOutput) -> Outcome {
+    let (errors, warnings) = (report.errors(), report.warnings());
+    let bytes = match output {
+        CheckOutput::Json => {
+            let line = serde_json::json!({
+                "path": report.source.path,
+                "template": report.template,
+                "errors": errors,
+                "warnings": warnings,
+                "findings": report.findings,
+            });
+            let mut v = serde_json::to_vec(&line).unwrap_or_default();
+            v.push(b'\n');
+            v
+        }
+        CheckOutput::Text => summary::check_summary(report, true).into_bytes(),
+        CheckOutput::TextErrorsOnly => summary::check_summary(report, false).into_bytes(),
+    };
+    Outcome {
+        errors: u32::try_from(errors).unwrap_or(u32::MAX),
+        warnings: u32::try_from(warnings).unwrap_or(u32::MAX),
+        output: bytes,
+    }
+}

@@ -1,0 +1,135 @@
+//! `check`'s results cache: a second run prints exactly what the first did, and nothing a
+//! cache holds survives a change to the report, a review sidecar, or a damaged cache file.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tablereview::review::ReviewDoc;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// A run of `check` with its own cache folder; (exit code, stdout).
+fn check(cache: &Path, args: &[&str], dir: &Path) -> (Option<i32>, String) {
+    let out = Command::cargo_bin("tablereview")
+        .unwrap()
+        .env("TABLEREVIEW_CACHE_DIR", cache)
+        .arg("check")
+        .args(args)
+        .arg(dir)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+fn corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for n in [
+        "000_7a2d16d58913ef59.txt",
+        "001_8b45603aceec5a0e.txt",
+        "004_f1496913e2f754ab.txt",
+    ] {
+        std::fs::copy(fixture(n), dir.path().join(n)).unwrap();
+    }
+    dir
+}
+
+fn cache_files(cache: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(cache)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_second_run_prints_the_same_and_the_cache_is_used() {
+    let (reports, cache) = (corpus(), tempfile::tempdir().unwrap());
+    for args in [&["--json"][..], &[][..], &["-q"][..]] {
+        let first = check(cache.path(), args, reports.path());
+        assert_eq!(cache_files(cache.path()).len(), 1, "one cache file");
+        let second = check(cache.path(), args, reports.path());
+        assert_eq!(first, second, "{args:?}");
+        let fresh = check(
+            cache.path(),
+            &[args, &["--no-cache"]].concat(),
+            reports.path(),
+        );
+        assert_eq!(first, fresh, "{args:?}");
+    }
+    // The cache really answers: a planted result for the unchanged bytes is what is printed.
+    // (Shown by damaging the cached output, which only a cache read could print.)
+    let file = &cache_files(cache.path())[0];
+    let mut bytes = std::fs::read(file).unwrap();
+    let at = bytes
+        .windows("宝塔区".len())
+        .position(|w| w == "宝塔区".as_bytes())
+        .expect("a cached summary names the body");
+    bytes[at..at + "宝塔区".len()].copy_from_slice("测试区".as_bytes());
+    std::fs::write(file, &bytes).unwrap();
+    let (.., text) = check(cache.path(), &[], reports.path());
+    let (.., json) = check(cache.path(), &["--json"], reports.path());
+    let (.., quiet) = check(cache.path(), &["-q"], reports.path());
+    assert!(
+        [text, json, quiet].iter().any(|t| t.contains("测试区")),
+        "no run read the cache"
+    );
+}
+
+#[test]
+fn a_changed_report_is_checked_again() {
+    let (reports, cache) = (corpus(), tempfile::tempdir().unwrap());
+    let (code, before) = check(cache.path(), &["--json"], reports.path());
+    assert_eq!(code, Some(1));
+    // The prose's 无法提供6件 disagrees with the table's 5; stating 5 removes the warning.
+    let path = reports.path().join("000_7a2d16d58913ef59.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen("无法提供6件", "无法提供5件", 1);
+    assert_ne!(text, changed);
+    std::fs::write(&path, changed).unwrap();
+    let (_, after) = check(cache.path(), &["--json"], reports.path());
+    let (_, fresh) = check(cache.path(), &["--json", "--no-cache"], reports.path());
+    assert!(
+        after == fresh,
+        "the cache must not answer for changed bytes"
+    );
+    assert!(before.contains("narrative-mismatch") && !after.contains("narrative-mismatch"));
+}
+
+#[test]
+fn a_report_with_a_sidecar_is_never_answered_from_the_cache() {
+    let (reports, cache) = (corpus(), tempfile::tempdir().unwrap());
+    let path = reports.path().join("000_7a2d16d58913ef59.txt");
+    let (_, before) = check(cache.path(), &[], reports.path());
+    assert!(before.contains("000_7a2d16d58913ef59.txt: 宝塔区 2024 gov-2021 — 0 errors"));
+    let mut doc = ReviewDoc::open(&path, "li", None).unwrap();
+    doc.edit("requests.granted.total", "17").unwrap();
+    doc.save().unwrap();
+    drop(doc);
+    let (_, after) = check(cache.path(), &[], reports.path());
+    assert!(
+        !after.contains("000_7a2d16d58913ef59.txt: 宝塔区 2024 gov-2021 — 0 errors"),
+        "the reviewer's edit breaks an identity: {after}"
+    );
+    // --raw ignores the sidecar, so it may use the text's cached result, which is the same.
+    let (_, raw) = check(cache.path(), &["--raw"], reports.path());
+    assert_eq!(raw, before);
+}
+
+#[test]
+fn a_damaged_or_unwritable_cache_only_costs_time() {
+    let (reports, cache) = (corpus(), tempfile::tempdir().unwrap());
+    let (code, first) = check(cache.path(), &["--json"], reports.path());
+    for f in cache_files(cache.path()) {
+        std::fs::write(&f, b"TRCHK01\n\x01\x02").unwrap();
+    }
+    assert_eq!(
+        check(cache.path(), &["--json"], reports.path()),
+        (code, first.clone())
+    );
+    // A cache folder that cannot be made (a file stands in its place).
+    let blocked = cache.path().join("blocked");
+    std::fs::write(&blocked, b"").unwrap();
+    assert_eq!(check(&blocked, &["--json"], reports.path()), (code, first));
+}

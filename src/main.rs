@@ -9,6 +9,13 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (the bindings do not name it yet).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Memory freed is given back at once rather than after 10 ms: review reads a whole queue
+    // in the background, and this keeps its peak under the 32 MB goal at no measured cost.
+    // SAFETY: setting an option is allowed at any time; it only changes later purges.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     tablereview::cli::run(tablereview::cli::Cli::parse())
 }

@@ -138,19 +138,23 @@ pub fn classify(piece: &str) -> Piece {
     }
 }
 
+/// Cell text with its white space removed; a copy only when spaces stand inside
+/// (`27326.00 万元`), which is rare, since this runs on every value token.
+pub fn without_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = raw.trim();
+    if trimmed.contains(char::is_whitespace) {
+        std::borrow::Cow::Owned(trimmed.split_whitespace().collect())
+    } else {
+        std::borrow::Cow::Borrowed(trimmed)
+    }
+}
+
 /// Converts printed text to a value of `kind` in the column's `unit`; `Err` says why not.
 ///
 /// `Ok(None)` means the text says "nothing here" (empty).
 pub fn parse(raw: &str, kind: ValueKind, unit: Option<&str>) -> Result<Option<f64>, String> {
-    let trimmed = raw.trim();
-    // Spaces inside (`27326.00 万元`) are the rare case that needs a copy.
-    let joined: String;
-    let compact: &str = if trimmed.contains(char::is_whitespace) {
-        joined = trimmed.split_whitespace().collect();
-        &joined
-    } else {
-        trimmed
-    };
+    let compact = without_spaces(raw);
+    let compact: &str = &compact;
     if compact.is_empty() {
         return Ok(None);
     }
@@ -273,6 +277,15 @@ mod tests {
     #[case(".5", Piece::Text)]
     fn pieces_classify(#[case] s: &str, #[case] want: Piece) {
         assert_eq!(classify(s), want);
+    }
+
+    #[test]
+    fn without_spaces_copies_only_when_spaces_stand_inside() {
+        assert!(matches!(
+            without_spaces(" 12 "),
+            std::borrow::Cow::Borrowed("12")
+        ));
+        assert_eq!(without_spaces("27326.00 万元"), "27326.00万元");
     }
 
     #[test]

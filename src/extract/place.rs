@@ -352,15 +352,7 @@ impl TableBuilder<'_> {
 
     /// The value a token would have in the solver: NA counts as 0; unreadable is `None`.
     pub(super) fn solver_value(&self, tok: &Token) -> Option<f64> {
-        let raw = self.text[tok.start..tok.end].trim();
-        let joined: String;
-        let compact = if raw.contains(char::is_whitespace) {
-            joined = raw.split_whitespace().collect();
-            &joined
-        } else {
-            raw
-        };
-        match value::classify(compact) {
+        match value::classify(&value::without_spaces(&self.text[tok.start..tok.end])) {
             Piece::NotApplicable => Some(0.0),
             Piece::Number { value, .. } => Some(value),
             _ => None,
@@ -425,7 +417,7 @@ impl TableBuilder<'_> {
         // Whether a refused text is a not-applicable mark (asked only when it is refused).
         let na = parsed.is_err()
             && matches!(
-                value::classify(&raw.split_whitespace().collect::<String>()),
+                value::classify(&value::without_spaces(&raw)),
                 Piece::NotApplicable
             );
         let span = span_of(self.line_starts, start, end);

@@ -16,6 +16,9 @@ fn main() -> ExitCode {
     // Memory freed is given back at once rather than after 10 ms: review reads a whole queue
     // in the background, and this keeps its peak under the 32 MB goal at no measured cost.
     // SAFETY: setting an option is allowed at any time; it only changes later purges.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
-    tablereview::cli::run(tablereview::cli::Cli::parse())
+    let cli = tablereview::cli::Cli::parse();
+    if matches!(cli.command, tablereview::cli::Command::Review { .. }) {
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    }
+    tablereview::cli::run(cli)
 }

@@ -17,25 +17,58 @@ use crate::template::{Identity, Relation};
 pub struct ShortRun {
     /// Target cells in printed order, as (row index, column key).
     pub slots: Vec<(usize, String)>,
-    /// Each way the printed text could fill the slots: a value per slot (0.0 for a blank).
-    pub choices: Vec<Vec<f64>>,
+    /// Each way the printed text could fill the slots, one after another: a value per slot
+    /// (0.0 for a blank). Flat, so a run's thousands of choices are one allocation.
+    values: Vec<f64>,
+    /// How many choices `values` holds.
+    count: usize,
 }
 
 impl ShortRun {
+    /// A run with no choices yet.
+    pub fn new(slots: Vec<(usize, String)>) -> ShortRun {
+        ShortRun {
+            slots,
+            values: Vec::new(),
+            count: 0,
+        }
+    }
+
+    /// Adds a choice: a value per slot.
+    pub fn push_choice(&mut self, values: &[f64]) {
+        debug_assert_eq!(values.len(), self.slots.len());
+        self.values.extend_from_slice(values);
+        self.count += 1;
+    }
+
+    /// Makes room for `choices` more choices.
+    pub fn reserve(&mut self, choices: usize) {
+        self.values.reserve(choices * self.slots.len());
+    }
+
+    /// How many ways the run could be filled.
+    pub fn choices(&self) -> usize {
+        self.count
+    }
+
+    /// The value choice `c` puts in `slot`.
+    pub fn value(&self, c: usize, slot: usize) -> f64 {
+        self.values[c * self.slots.len() + slot]
+    }
+
     /// A run of `values` printed in order for `slots`: every order-preserving placement.
     pub fn placements(slots: Vec<(usize, String)>, values: &[f64]) -> (ShortRun, Vec<Vec<usize>>) {
         let places = combinations(slots.len(), values.len());
-        let choices = places
-            .iter()
-            .map(|place| {
-                let mut v = vec![0.0; slots.len()];
-                for (i, &slot) in place.iter().enumerate() {
-                    v[slot] = values[i];
-                }
-                v
-            })
-            .collect();
-        (ShortRun { slots, choices }, places)
+        let mut run = ShortRun::new(slots);
+        let mut v = vec![0.0; run.slots.len()];
+        for place in &places {
+            v.fill(0.0);
+            for (i, &slot) in place.iter().enumerate() {
+                v[slot] = values[i];
+            }
+            run.push_choice(&v);
+        }
+        (run, places)
     }
 }
 
@@ -72,7 +105,7 @@ const NODE_BUDGET: usize = 600;
 /// Solves the placements of `runs`; `fixed` gives the value of any other cell (blank = 0),
 /// or `None` where the cell is unusable (invalid, missing), which drops identities naming it.
 pub fn solve<'i>(
-    runs: &[ShortRun],
+    runs: &[&ShortRun],
     identities: impl IntoIterator<Item = &'i Identity>,
     fixed: &dyn Fn(usize, &str) -> Option<f64>,
 ) -> Vec<RunResult> {
@@ -82,6 +115,11 @@ pub fn solve<'i>(
             slot_of.insert((*row, col.as_str()), (ri, si));
         }
     }
+    let candidates: Vec<usize> = runs.iter().map(|r| r.choices()).collect();
+    let searchable: Vec<bool> = candidates
+        .iter()
+        .map(|&c| c > 0 && c <= MAX_CANDIDATES)
+        .collect();
     let constraints: Vec<Constraint> = identities
         .into_iter()
         .filter(|id| id.relation == Relation::Eq)
@@ -96,26 +134,12 @@ pub fn solve<'i>(
                 lhs: lhs?,
                 rhs: rhs?,
             };
-            let touches = c
-                .lhs
-                .iter()
-                .chain(&c.rhs)
-                .any(|t| matches!(t, Term::Run { .. }));
-            touches.then_some(c)
-        })
-        .collect();
-
-    let candidates: Vec<usize> = runs.iter().map(|r| r.choices.len()).collect();
-    let searchable: Vec<bool> = candidates
-        .iter()
-        .map(|&c| c > 0 && c <= MAX_CANDIDATES)
-        .collect();
-    // Constraints naming a run whose placements were not enumerated cannot be used.
-    let constraints: Vec<Constraint> = constraints
-        .into_iter()
-        .filter(|k| {
-            k.terms()
-                .all(|t| !matches!(t, Term::Run { run, .. } if !searchable[run]))
+            let touches = c.terms().any(|t| matches!(t, Term::Run { .. }));
+            // Constraints naming a run whose placements were not enumerated cannot be used.
+            let usable = c
+                .terms()
+                .all(|t| !matches!(t, Term::Run { run, .. } if !searchable[run]));
+            (touches && usable).then_some(c)
         })
         .collect();
     let mut touching: Vec<Vec<usize>> = vec![Vec::new(); runs.len()];
@@ -128,8 +152,87 @@ pub fn solve<'i>(
             }
         }
     }
-    let slot_values: Vec<Vec<Vec<f64>>> = runs.iter().map(|r| r.choices.clone()).collect();
-    let own_slots = touching
+    let own_slots = own_slots(&constraints, &touching);
+    let mut slot_base = Vec::with_capacity(runs.len());
+    let mut slots = 0;
+    for run in runs {
+        slot_base.push(slots);
+        slots += run.slots.len();
+    }
+    let problem = Problem {
+        runs,
+        constraints: &constraints,
+        touching: &touching,
+        own_slots,
+        slot_base,
+    };
+
+    let mut state = problem.full_state(slots);
+    let all: Vec<usize> = (0..runs.len()).collect();
+    let consistent = problem.propagate(&mut state, &all);
+    let mut outcome: Vec<Option<RunResult>> = vec![None; runs.len()];
+    if consistent {
+        for component in components(runs.len(), &constraints) {
+            let mut search = Search {
+                problem: &problem,
+                component: &component,
+                nodes: 0,
+                solutions: Vec::new(),
+                gave_up: false,
+            };
+            search.dfs(&mut state);
+            let complete = !search.gave_up && search.solutions.len() < MAX_SOLUTIONS;
+            if complete && search.solutions.is_empty() {
+                // Proven: no joint placement. Left to the per-run fallback below.
+                continue;
+            }
+            for &r in &component {
+                let placements: Vec<usize> = if complete {
+                    let mut seen: Vec<usize> = Vec::new();
+                    for sol in &search.solutions {
+                        if !seen.contains(&sol[r]) {
+                            seen.push(sol[r]);
+                        }
+                    }
+                    seen
+                } else {
+                    // Propagation only removes placements that are in no solution, so what is
+                    // left is a safe superset when the search could not finish.
+                    state.sorted_domain(r)
+                };
+                outcome[r] = Some(RunResult {
+                    placements,
+                    solved: !search.solutions.is_empty(),
+                });
+            }
+        }
+    }
+    // Back to every placement open, for the runs the joint search left without an answer.
+    state.undo(0);
+    (0..runs.len())
+        .map(|r| {
+            outcome[r].take().unwrap_or_else(|| {
+                // No joint answer: keep what each run allows with the others left open, so
+                // nothing is guessed; the failing identities are reported by the checker.
+                let mark = state.trail.len();
+                let placements = if problem.propagate(&mut state, &[r]) && state.len[r] > 0 {
+                    state.sorted_domain(r)
+                } else {
+                    (0..candidates[r]).collect()
+                };
+                state.undo(mark);
+                RunResult {
+                    placements,
+                    solved: false,
+                }
+            })
+        })
+        .collect()
+}
+
+/// Per run, for each constraint it touches (in `touching` order), its own slots.
+fn own_slots(constraints: &[Constraint], touching: &[Vec<usize>]) -> Vec<Vec<OwnSlots>> {
+    touching
         .iter()
         .enumerate()
         .map(|(r, ks)| {
@@ -148,74 +251,6 @@ pub fn solve<'i>(
                 })
                 .collect()
         })
-        .collect();
-    let problem = Problem {
-        runs,
-        slot_values,
-        constraints: &constraints,
-        touching: &touching,
-        own_slots,
-    };
-
-    let all: Vec<usize> = (0..runs.len()).collect();
-    let full = problem.state(candidates.iter().map(|&c| (0..c).collect()).collect());
-    let mut root = full.clone();
-    let consistent = problem.propagate(&mut root, &all);
-    let mut outcome: Vec<Option<RunResult>> = vec![None; runs.len()];
-    if consistent {
-        for component in components(runs.len(), &constraints) {
-            let mut search = Search {
-                problem: &problem,
-                component: &component,
-                nodes: 0,
-                solutions: Vec::new(),
-                gave_up: false,
-            };
-            search.dfs(root.clone());
-            let complete = !search.gave_up && search.solutions.len() < MAX_SOLUTIONS;
-            if complete && search.solutions.is_empty() {
-                // Proven: no joint placement. Left to the per-run fallback below.
-                continue;
-            }
-            for &r in &component {
-                let placements: Vec<usize> = if complete {
-                    let mut seen: Vec<usize> = Vec::new();
-                    for sol in &search.solutions {
-                        if !seen.contains(&sol[r]) {
-                            seen.push(sol[r]);
-                        }
-                    }
-                    seen
-                } else {
-                    // Propagation only removes placements that are in no solution, so what is
-                    // left is a safe superset when the search could not finish.
-                    root.domains[r].clone()
-                };
-                outcome[r] = Some(RunResult {
-                    placements,
-                    solved: !search.solutions.is_empty(),
-                });
-            }
-        }
-    }
-    (0..runs.len())
-        .map(|r| {
-            outcome[r].take().unwrap_or_else(|| {
-                // No joint answer: keep what each run allows with the others left open, so
-                // nothing is guessed; the failing identities are reported by the checker.
-                let mut alone = full.clone();
-                let placements =
-                    if problem.propagate(&mut alone, &[r]) && !alone.domains[r].is_empty() {
-                        alone.domains[r].clone()
-                    } else {
-                        (0..candidates[r]).collect()
-                    };
-                RunResult {
-                    placements,
-                    solved: false,
-                }
-            })
-        })
         .collect()
 }
 
@@ -225,12 +260,64 @@ impl Constraint {
     }
 }
 
-/// Candidate placements left per run, and per run and slot the range of values they allow
-/// (kept in step, so propagation never recomputes ranges of runs it did not narrow).
-#[derive(Clone)]
+/// The search state, narrowed in place and restored from a trail on backtracking, so no node
+/// of the search copies it.
 struct State {
-    domains: Vec<Vec<usize>>,
-    ranges: Vec<Vec<(f64, f64)>>,
+    /// Per run, its candidates; the first `len[r]` are still possible (narrowing moves the
+    /// kept ones to the front, so restoring a run only restores its length).
+    cands: Vec<Vec<usize>>,
+    len: Vec<usize>,
+    /// Per run and slot (from `Problem::slot_base`): the smallest and largest value the
+    /// possible candidates put there, kept in step with `len`.
+    ranges: Vec<(f64, f64)>,
+    /// Narrowings to undo, oldest first: the run and its length before.
+    trail: Vec<(usize, usize)>,
+    /// The ranges of each trailed run before its narrowing, in trail order.
+    saved: Vec<(f64, f64)>,
+    /// Work space of `propagate`, kept to avoid allocating per step.
+    queue: Vec<usize>,
+    views: Vec<Bounds>,
+    /// Per run, where its slots start in `ranges` (as in `Problem`).
+    slot_base: Vec<usize>,
+}
+
+impl State {
+    /// Run `r`'s possible candidates, in no particular order.
+    fn domain(&self, r: usize) -> &[usize] {
+        &self.cands[r][..self.len[r]]
+    }
+
+    /// Run `r`'s possible candidates, in ascending order (the order results are given in).
+    fn sorted_domain(&self, r: usize) -> Vec<usize> {
+        let mut d = self.domain(r).to_vec();
+        d.sort_unstable();
+        d
+    }
+
+    /// Undoes narrowings until the trail is `mark` long.
+    fn undo(&mut self, mark: usize) {
+        while self.trail.len() > mark {
+            let Some((r, len)) = self.trail.pop() else {
+                break;
+            };
+            let (lo, hi) = self.ranges_span(r);
+            let from = self.saved.len() - (hi - lo);
+            self.ranges[lo..hi].copy_from_slice(&self.saved[from..]);
+            self.saved.truncate(from);
+            self.len[r] = len;
+        }
+    }
+
+    /// Where run `r`'s slots stand in `ranges` (the next run's start, or the end).
+    fn ranges_span(&self, r: usize) -> (usize, usize) {
+        let lo = self.slot_base[r];
+        let hi = self
+            .slot_base
+            .get(r + 1)
+            .copied()
+            .unwrap_or(self.ranges.len());
+        (lo, hi)
+    }
 }
 
 /// A constraint's bounds on each side apart from one run.
@@ -245,60 +332,74 @@ struct Bounds {
 type OwnSlots = (Vec<usize>, Vec<usize>);
 
 struct Problem<'a> {
-    runs: &'a [ShortRun],
-    /// Per run, candidate and slot: the value placed there (0 for a blank).
-    slot_values: Vec<Vec<Vec<f64>>>,
+    runs: &'a [&'a ShortRun],
     constraints: &'a [Constraint],
     touching: &'a [Vec<usize>],
     /// Per run, for each constraint it touches (in `touching` order), its own slots.
     own_slots: Vec<Vec<OwnSlots>>,
+    /// Per run, where its slots start in the state's flat `ranges`.
+    slot_base: Vec<usize>,
 }
 
 impl Problem<'_> {
-    /// The value candidate `c` of run `r` puts in `slot`.
-    fn value(&self, r: usize, c: usize, slot: usize) -> f64 {
-        self.slot_values[r][c][slot]
+    /// The state with every candidate of every run possible.
+    fn full_state(&self, slots: usize) -> State {
+        let mut state = State {
+            cands: self
+                .runs
+                .iter()
+                .map(|r| (0..r.choices()).collect())
+                .collect(),
+            len: self.runs.iter().map(|r| r.choices()).collect(),
+            ranges: vec![(0.0, 0.0); slots],
+            trail: Vec::new(),
+            saved: Vec::new(),
+            queue: Vec::new(),
+            views: Vec::new(),
+            slot_base: self.slot_base.clone(),
+        };
+        for r in 0..self.runs.len() {
+            self.update_ranges(&mut state, r);
+        }
+        state
     }
 
-    /// The smallest and largest value `slot` of run `r` can take under `domain`.
-    fn range(&self, r: usize, domain: &[usize], slot: usize) -> (f64, f64) {
-        domain
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &c| {
-                let v = self.value(r, c, slot);
-                (lo.min(v), hi.max(v))
-            })
+    /// Recomputes run `r`'s slot ranges from its possible candidates.
+    fn update_ranges(&self, state: &mut State, r: usize) {
+        let run = self.runs[r];
+        let base = self.slot_base[r];
+        let domain = &state.cands[r][..state.len[r]];
+        for slot in 0..run.slots.len() {
+            state.ranges[base + slot] =
+                domain
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &c| {
+                        let v = run.value(c, slot);
+                        (lo.min(v), hi.max(v))
+                    });
+        }
     }
 
-    /// A search state over `domains`, with their ranges computed once.
-    fn state(&self, domains: Vec<Vec<usize>>) -> State {
-        let ranges = self.ranges(&domains);
-        State { domains, ranges }
-    }
-
-    /// Per run and slot, the smallest and largest value the run's domain allows.
-    fn ranges(&self, domains: &[Vec<usize>]) -> Vec<Vec<(f64, f64)>> {
-        domains
-            .iter()
-            .enumerate()
-            .map(|(r, d)| {
-                (0..self.runs[r].slots.len())
-                    .map(|s| self.range(r, d, s))
-                    .collect()
-            })
-            .collect()
+    /// Keeps only the first `len` of run `r`'s possible candidates, remembering how to undo it.
+    fn narrow(&self, state: &mut State, r: usize, len: usize) {
+        state.trail.push((r, state.len[r]));
+        let (lo, hi) = state.ranges_span(r);
+        let State { ranges, saved, .. } = state;
+        saved.extend_from_slice(&ranges[lo..hi]);
+        state.len[r] = len;
+        self.update_ranges(state, r);
     }
 
     /// Constraint `k` seen from run `r`: the bounds every other term allows (summarised by
     /// `ranges`). Computed once per run and constraint, so testing each of a large domain's
     /// candidates only adds up the run's own slots.
-    fn view_from(&self, k: &Constraint, ranges: &[Vec<(f64, f64)>], r: usize) -> Bounds {
+    fn view_from(&self, k: &Constraint, ranges: &[(f64, f64)], r: usize) -> Bounds {
         let side = |terms: &[Term]| {
             terms.iter().fold((0.0, 0.0), |(lo, hi), t| match *t {
                 Term::Fixed(v) => (lo + v, hi + v),
                 Term::Run { run, .. } if run == r => (lo, hi),
                 Term::Run { run, slot } => {
-                    let (a, b) = ranges[run][slot];
+                    let (a, b) = ranges[self.slot_base[run] + slot];
                     (lo + a, hi + b)
                 }
             })
@@ -310,48 +411,52 @@ impl Problem<'_> {
     /// Whether a constraint (`view` of the others, `own` slots of run `r` on each side) can
     /// hold with run `r` placed by candidate `c`.
     fn feasible(&self, view: &Bounds, own: &OwnSlots, r: usize, c: usize) -> bool {
-        let sum = |slots: &[usize]| -> f64 { slots.iter().map(|&s| self.value(r, c, s)).sum() };
+        let run = self.runs[r];
+        let sum = |slots: &[usize]| -> f64 { slots.iter().map(|&s| run.value(c, s)).sum() };
         let (l, rr) = (sum(&own.0), sum(&own.1));
         const EPS: f64 = 1e-6;
         view.llo + l <= view.rhi + rr + EPS && view.rlo + rr <= view.lhi + l + EPS
     }
 
     /// Narrows the domains of `start` (and whatever their narrowing affects) to a fixpoint;
-    /// false when some domain empties, i.e. no solution remains.
+    /// false when some domain empties, i.e. no solution remains. Every narrowing is trailed.
     fn propagate(&self, state: &mut State, start: &[usize]) -> bool {
-        let State { domains, ranges } = state;
-        let mut queue: Vec<usize> = start.to_vec();
-        while let Some(r) = queue.pop() {
-            let before = domains[r].len();
-            let views: Vec<Bounds> = self.touching[r]
-                .iter()
-                .map(|&ki| self.view_from(&self.constraints[ki], ranges, r))
-                .collect();
+        state.queue.clear();
+        state.queue.extend_from_slice(start);
+        while let Some(r) = state.queue.pop() {
+            let before = state.len[r];
+            let mut views = std::mem::take(&mut state.views);
+            views.clear();
+            views.extend(
+                self.touching[r]
+                    .iter()
+                    .map(|&ki| self.view_from(&self.constraints[ki], &state.ranges, r)),
+            );
             let own = &self.own_slots[r];
-            let kept: Vec<usize> = domains[r]
-                .iter()
-                .copied()
-                .filter(|&c| {
-                    views
-                        .iter()
-                        .zip(own)
-                        .all(|(v, o)| self.feasible(v, o, r, c))
-                })
-                .collect();
-            if kept.is_empty() {
-                domains[r] = kept;
+            let cands = &mut state.cands[r];
+            let mut kept = 0;
+            for i in 0..before {
+                let c = cands[i];
+                if views
+                    .iter()
+                    .zip(own)
+                    .all(|(v, o)| self.feasible(v, o, r, c))
+                {
+                    cands.swap(i, kept);
+                    kept += 1;
+                }
+            }
+            state.views = views;
+            if kept == 0 {
                 return false;
             }
-            if kept.len() < before {
-                domains[r] = kept;
-                ranges[r] = (0..self.runs[r].slots.len())
-                    .map(|s| self.range(r, &domains[r], s))
-                    .collect();
+            if kept < before {
+                self.narrow(state, r, kept);
                 for &ki in &self.touching[r] {
                     for t in self.constraints[ki].terms() {
                         if let Term::Run { run, .. } = t {
-                            if run != r && !queue.contains(&run) {
-                                queue.push(run);
+                            if run != r && !state.queue.contains(&run) {
+                                state.queue.push(run);
                             }
                         }
                     }
@@ -371,8 +476,9 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    /// Depth-first over the run with the smallest open domain, propagating after each choice.
-    fn dfs(&mut self, state: State) {
+    /// Depth-first over the run with the smallest open domain, propagating after each choice;
+    /// leaves `state` as it found it.
+    fn dfs(&mut self, state: &mut State) {
         if self.gave_up || self.solutions.len() >= MAX_SOLUTIONS {
             return;
         }
@@ -380,32 +486,36 @@ impl Search<'_> {
             .component
             .iter()
             .copied()
-            .filter(|&r| state.domains[r].len() > 1)
-            .min_by_key(|&r| state.domains[r].len());
+            .filter(|&r| state.len[r] > 1)
+            .min_by_key(|&r| state.len[r]);
         let Some(r) = open else {
             self.solutions.push(
-                state
-                    .domains
-                    .iter()
-                    .map(|d| d.first().copied().unwrap_or(0))
+                (0..state.len.len())
+                    .map(|r| state.domain(r).iter().min().copied().unwrap_or(0))
                     .collect(),
             );
             return;
         };
-        for &c in &state.domains[r] {
+        // Candidates are tried in ascending order, so solutions (and the order placements are
+        // reported in) do not depend on how narrowing shuffled the domain.
+        for c in state.sorted_domain(r) {
             self.nodes += 1;
             if self.nodes > NODE_BUDGET {
                 self.gave_up = true;
                 return;
             }
-            let mut next = state.clone();
-            next.domains[r] = vec![c];
-            next.ranges[r] = (0..self.problem.runs[r].slots.len())
-                .map(|s| self.problem.range(r, &next.domains[r], s))
-                .collect();
-            if self.problem.propagate(&mut next, &[r]) {
-                self.dfs(next);
+            let mark = state.trail.len();
+            let at = state
+                .domain(r)
+                .iter()
+                .position(|&x| x == c)
+                .expect("a candidate of the domain");
+            state.cands[r].swap(0, at);
+            self.problem.narrow(state, r, 1);
+            if self.problem.propagate(state, &[r]) {
+                self.dfs(state);
             }
+            state.undo(mark);
             if self.gave_up || self.solutions.len() >= MAX_SOLUTIONS {
                 return;
             }
@@ -453,20 +563,38 @@ fn components(n: usize, constraints: &[Constraint]) -> Vec<Vec<usize>> {
 
 /// All increasing `k`-subsets of `0..n`, in lexicographic order (left-packed first).
 pub fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
-    if k > n {
-        return Vec::new();
-    }
     let mut out = Vec::new();
+    for_each_combination(n, k, &mut |idx| {
+        out.push(idx.to_vec());
+        out.len() <= MAX_CANDIDATES
+    });
+    out
+}
+
+/// The number of `k`-subsets of `0..n` (saturating).
+pub fn binomial(n: usize, k: usize) -> usize {
+    if k > n {
+        return 0;
+    }
+    let k = k.min(n - k);
+    (0..k).fold(1usize, |acc, i| acc.saturating_mul(n - i) / (i + 1))
+}
+
+/// Calls `f` with each increasing `k`-subset of `0..n`, in lexicographic order, without
+/// allocating one per subset; false when `f` asked to stop.
+pub fn for_each_combination(n: usize, k: usize, f: &mut dyn FnMut(&[usize]) -> bool) -> bool {
+    if k > n {
+        return true;
+    }
     let mut idx: Vec<usize> = (0..k).collect();
     loop {
-        out.push(idx.clone());
-        if out.len() > MAX_CANDIDATES {
-            return out;
+        if !f(&idx) {
+            return false;
         }
         let mut i = k;
         loop {
             if i == 0 {
-                return out;
+                return true;
             }
             i -= 1;
             if idx[i] < n - k + i {
@@ -502,6 +630,14 @@ mod tests {
         ShortRun::placements(cols.iter().map(|c| (row, c.to_string())).collect(), values).0
     }
 
+    fn solve_owned(
+        runs: &[ShortRun],
+        ids: &[Identity],
+        fixed: &dyn Fn(usize, &str) -> Option<f64>,
+    ) -> Vec<RunResult> {
+        solve(&runs.iter().collect::<Vec<_>>(), ids, fixed)
+    }
+
     /// The positions each chosen placement puts the values in.
     fn positions(cols: usize, values: usize, result: &RunResult) -> Vec<Vec<usize>> {
         let places = combinations(cols, values);
@@ -518,6 +654,11 @@ mod tests {
         assert_eq!(combinations(7, 5).len(), 21);
         assert_eq!(combinations(2, 3), Vec::<Vec<usize>>::new());
         assert_eq!(combinations(4, 0), vec![Vec::<usize>::new()]);
+        for n in 0..12 {
+            for k in 0..=n + 1 {
+                assert_eq!(binomial(n, k), combinations(n, k).len(), "C({n}, {k})");
+            }
+        }
     }
 
     #[test]
@@ -526,7 +667,7 @@ mod tests {
         // ambiguous between a, b and c.
         let runs = vec![run(0, &["a", "b", "c", "t"], &[2.0, 3.0, 5.0])];
         let ids = vec![ident(&[(0, "t")], &[(0, "a"), (0, "b"), (0, "c")])];
-        let res = solve(&runs, &ids, &|_, _| Some(0.0));
+        let res = solve_owned(&runs, &ids, &|_, _| Some(0.0));
         assert!(res[0].solved);
         assert_eq!(
             positions(4, 3, &res[0]),
@@ -551,7 +692,7 @@ mod tests {
             ident(&[(2, "a")], &[(1, "a")]),
             ident(&[(2, "b")], &[(1, "b")]),
         ];
-        let res = solve(&runs, &ids, &fixed);
+        let res = solve_owned(&runs, &ids, &fixed);
         assert_eq!(positions(3, 2, &res[0]), vec![vec![0, 2]]);
         assert!(res[0].solved);
     }
@@ -563,7 +704,7 @@ mod tests {
             ident(&[(0, "t")], &[(0, "a")]),
             ident(&[(1, "t")], &[(0, "t")]),
         ];
-        let res = solve(&runs, &ids, &|_, _| Some(3.0));
+        let res = solve_owned(&runs, &ids, &|_, _| Some(3.0));
         assert!(!res[0].solved);
         assert_eq!(res[0].placements.len(), 2);
     }
@@ -571,7 +712,7 @@ mod tests {
     #[test]
     fn runs_without_identities_stay_open() {
         let runs = vec![run(0, &["x", "y", "z"], &[1.0])];
-        let res = solve(&runs, &[] as &[Identity], &|_, _| Some(0.0));
+        let res = solve_owned(&runs, &[] as &[Identity], &|_, _| Some(0.0));
         assert_eq!(res[0].placements.len(), 3);
     }
 
@@ -579,7 +720,108 @@ mod tests {
     fn unusable_cells_drop_their_identities() {
         let runs = vec![run(0, &["a", "t"], &[5.0])];
         let ids = vec![ident(&[(1, "x")], &[(0, "a")])];
-        let res = solve(&runs, &ids, &|_, _| None);
+        let res = solve_owned(&runs, &ids, &|_, _| None);
         assert_eq!(res[0].placements.len(), 2);
+    }
+
+    proptest::proptest! {
+        /// On small tables (three rows of `a + b = t` and a fixed totals row), the search
+        /// finds exactly the placements a brute force over every joint placement finds, and
+        /// the true one is always among them.
+        #[test]
+        fn search_agrees_with_brute_force(
+            rows in proptest::collection::vec(((0u8..4, 0u8..4), 0u8..8), 1..4)
+        ) {
+            let cols = ["a", "b", "t"];
+            let cells: Vec<[f64; 3]> = rows
+                .iter()
+                .map(|&((a, b), _)| [f64::from(a), f64::from(b), f64::from(a + b)])
+                .collect();
+            let total_row = cells.len();
+            let mut ids = vec![];
+            for r in 0..cells.len() {
+                ids.push(ident(&[(r, "t")], &[(r, "a"), (r, "b")]));
+            }
+            for c in cols {
+                let parts: Vec<(usize, &str)> = (0..cells.len()).map(|r| (r, c)).collect();
+                ids.push(ident(&[(total_row, c)], &parts));
+            }
+            // A cell whose mask bit is set and whose value is 0 was printed blank and dropped.
+            let mut runs = vec![];
+            let mut truth = vec![];
+            for (r, (&(_, mask), v)) in rows.iter().zip(&cells).enumerate() {
+                let kept: Vec<usize> = (0..3).filter(|&i| v[i] != 0.0 || mask & (1 << i) == 0).collect();
+                if kept.len() < 3 {
+                    let shown: Vec<f64> = kept.iter().map(|&i| v[i]).collect();
+                    let (run, places) = ShortRun::placements(
+                        cols.iter().map(|c| (r, c.to_string())).collect(),
+                        &shown,
+                    );
+                    truth.push(places.iter().position(|p| *p == kept).unwrap());
+                    runs.push(run);
+                }
+            }
+            let run_row: Vec<usize> = runs.iter().map(|r| r.slots[0].0).collect();
+            let fixed = |r: usize, c: &str| -> Option<f64> {
+                let i = cols.iter().position(|x| *x == c)?;
+                if r == total_row {
+                    Some(cells.iter().map(|v| v[i]).sum())
+                } else {
+                    Some(cells[r][i])
+                }
+            };
+            let res = solve_owned(&runs, &ids, &fixed);
+            // Brute force: every joint placement, tested against every identity.
+            let value = |pick: &[usize], r: usize, c: &str| -> f64 {
+                match run_row.iter().position(|&x| x == r) {
+                    Some(k) => runs[k].value(pick[k], cols.iter().position(|x| *x == c).unwrap()),
+                    None => fixed(r, c).unwrap(),
+                }
+            };
+            let mut found: Vec<Vec<usize>> = vec![vec![]; runs.len()];
+            let mut count = 0;
+            let mut pick = vec![0; runs.len()];
+            loop {
+                let holds = ids.iter().all(|id| {
+                    let side = |t: &[(usize, String)]| -> f64 {
+                        t.iter().map(|(r, c)| value(&pick, *r, c)).sum()
+                    };
+                    (side(&id.lhs) - side(&id.rhs)).abs() < 1e-9
+                });
+                if holds {
+                    count += 1;
+                    for (k, &p) in pick.iter().enumerate() {
+                        if !found[k].contains(&p) {
+                            found[k].push(p);
+                        }
+                    }
+                }
+                let mut k = 0;
+                while k < runs.len() {
+                    pick[k] += 1;
+                    if pick[k] < runs[k].choices() {
+                        break;
+                    }
+                    pick[k] = 0;
+                    k += 1;
+                }
+                if k == runs.len() {
+                    break;
+                }
+            }
+            proptest::prop_assert!(count > 0, "the true placement satisfies the identities");
+            for (k, result) in res.iter().enumerate() {
+                proptest::prop_assert!(result.solved);
+                proptest::prop_assert!(result.placements.contains(&truth[k]));
+                let mut got = result.placements.clone();
+                got.sort_unstable();
+                found[k].sort_unstable();
+                if count < MAX_SOLUTIONS {
+                    proptest::prop_assert_eq!(&got, &found[k]);
+                } else {
+                    proptest::prop_assert!(found[k].iter().all(|p| got.contains(p)));
+                }
+            }
+        }
     }
 }

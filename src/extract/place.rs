@@ -13,8 +13,9 @@ pub(super) const PADDING_SLACK: usize = 3;
 /// A short run waiting for the solver, with where each choice's values come from.
 pub(super) struct QueuedRun {
     run: ShortRun,
-    /// Per choice and slot: the bytes of the text that give the value (None: blank).
-    sources: Vec<Vec<Option<(usize, usize)>>>,
+    /// Per choice and slot (choice after choice, as the run's values): the bytes of the text
+    /// that give the value (None: blank).
+    sources: Vec<Option<(usize, usize)>>,
     /// The printed value tokens, left to right.
     value_tokens: Vec<usize>,
     /// The choice that explicit trailing empty cells suggest, if any.
@@ -25,10 +26,7 @@ impl QueuedRun {
     /// A run whose values cannot be placed with any confidence (unreadable, or too many ways).
     fn unreadable(slots: &[(usize, String)], values: &[usize]) -> QueuedRun {
         QueuedRun {
-            run: ShortRun {
-                slots: slots.to_vec(),
-                choices: Vec::new(),
-            },
+            run: ShortRun::new(slots.to_vec()),
             sources: Vec::new(),
             value_tokens: values.to_vec(),
             explicit: None,
@@ -218,40 +216,45 @@ impl TableBuilder<'_> {
                 alternatives.push(vec![vec![(v, tok.start, tok.end)]]);
             }
         }
-        let mut choices = Vec::new();
-        let mut sources: Vec<Vec<Option<(usize, usize)>>> = Vec::new();
+        let mut run = ShortRun::new(slots.to_vec());
+        let mut sources: Vec<Option<(usize, usize)>> = Vec::new();
         let mut explicit_choice = None;
         let mut sequence: Vec<Sourced> = Vec::new();
+        let mut vals = vec![0.0; n];
+        let single_reading = alternatives.iter().all(|a| a.len() == 1);
+        if single_reading {
+            // The usual case: one placement per combination, known in advance.
+            let count = align::binomial(n, values.len()).min(MAX_CHOICES);
+            run.reserve(count);
+            sources.reserve(count * n);
+        }
         let complete = expand(&alternatives, 0, &mut sequence, &mut |seq| {
             if seq.len() > n {
                 return true;
             }
-            for place in align::combinations(n, seq.len()) {
-                if choices.len() >= MAX_CHOICES {
+            align::for_each_combination(n, seq.len(), &mut |place| {
+                if run.choices() >= MAX_CHOICES {
                     return false;
                 }
-                let mut vals = vec![0.0; n];
-                let mut src = vec![None; n];
+                vals.fill(0.0);
+                let at = sources.len();
+                sources.resize(at + n, None);
                 for (i, &slot) in place.iter().enumerate() {
                     vals[slot] = seq[i].0;
-                    src[slot] = Some((seq[i].1, seq[i].2));
+                    sources[at + slot] = Some((seq[i].1, seq[i].2));
                 }
-                if explicit == Some(place.as_slice()) && alternatives.iter().all(|a| a.len() == 1) {
-                    explicit_choice = Some(choices.len());
+                if single_reading && explicit == Some(place) {
+                    explicit_choice = Some(run.choices());
                 }
-                choices.push(vals);
-                sources.push(src);
-            }
-            true
+                run.push_choice(&vals);
+                true
+            })
         });
-        if !complete || choices.is_empty() {
+        if !complete || run.choices() == 0 {
             return QueuedRun::unreadable(slots, values);
         }
         QueuedRun {
-            run: ShortRun {
-                slots: slots.to_vec(),
-                choices,
-            },
+            run,
             sources,
             value_tokens: values.to_vec(),
             explicit: explicit_choice,
@@ -457,7 +460,7 @@ impl TableBuilder<'_> {
             .iter()
             .filter(|i| &i.table == table_id);
         let runs: Vec<QueuedRun> = std::mem::take(&mut self.runs);
-        let solvable: Vec<ShortRun> = runs.iter().map(|q| q.run.clone()).collect();
+        let solvable: Vec<&ShortRun> = runs.iter().map(|q| &q.run).collect();
         let table = &*self.table;
         let fixed = |ri: usize, col: &str| -> Option<f64> {
             let cell = table.rows.get(ri)?.cells.iter().find(|c| c.column == col)?;
@@ -471,7 +474,8 @@ impl TableBuilder<'_> {
         let results = align::solve(&solvable, identities, &fixed);
         for (queued, mut result) in runs.iter().zip(results) {
             let run = &queued.run;
-            if run.choices.is_empty() {
+            let n = run.slots.len();
+            if run.choices() == 0 {
                 // No placement can be trusted: show the printed values left-packed and make
                 // every cell of the run a question for the reviewer.
                 for (si, slot) in run.slots.iter().enumerate() {
@@ -486,7 +490,7 @@ impl TableBuilder<'_> {
             if let Some(exp) = queued.explicit {
                 if result.solved && result.placements == [exp] {
                     for (si, slot) in run.slots.iter().enumerate() {
-                        if let Some(src) = queued.sources[exp][si] {
+                        if let Some(src) = queued.sources[exp * n + si] {
                             self.set_value(slot, src, CellStatus::Ok);
                         }
                     }
@@ -500,7 +504,7 @@ impl TableBuilder<'_> {
             for (si, slot) in run.slots.iter().enumerate() {
                 let mut distinct: Vec<Option<f64>> = Vec::new();
                 for &c in &result.placements {
-                    let v = queued.sources[c][si].map(|_| run.choices[c][si]);
+                    let v = queued.sources[c * n + si].map(|_| run.value(c, si));
                     if !distinct.contains(&v) {
                         distinct.push(v);
                     }
@@ -508,7 +512,7 @@ impl TableBuilder<'_> {
                 let first = result
                     .placements
                     .first()
-                    .and_then(|&c| queued.sources[c][si]);
+                    .and_then(|&c| queued.sources[c * n + si]);
                 if distinct.len() == 1 {
                     if let Some(src) = first {
                         self.set_value(slot, src, CellStatus::Inferred);

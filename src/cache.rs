@@ -2,7 +2,9 @@
 //! costs about what reading it does.
 //!
 //! An entry is the exact output `check` printed for one report, keyed by a 128-bit hash of
-//! the report's bytes, its path as printed and the output mode. The cache file's name carries
+//! the report's bytes, its path as printed and the output mode. It is stored compressed (LZ4:
+//! the JSON findings shrink about tenfold, so a 50,000-report corpus fits) with a checksum of
+//! the output, so a damaged entry is checked afresh rather than printed. The cache file's name carries
 //! a fingerprint of the program (version and executable), so a new build never reads an old
 //! build's results. A report with a review sidecar is never cached (its result depends on
 //! the sidecar too). A cache that cannot be read is treated as empty and replaced; a cache
@@ -18,11 +20,70 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::Xxh3;
 
 /// First bytes of a cache file.
-const MAGIC: &[u8; 8] = b"TRCHK01\n";
-/// A record's fixed part: key (16), errors (4), warnings (4), output length (4).
-const HEAD: usize = 28;
+const MAGIC: &[u8; 8] = b"TRCHK02\n";
+/// A record's fixed part: key (16), errors (4), warnings (4), output length (4), stored
+/// length (4), output checksum (8).
+const HEAD: usize = 40;
 /// Past this size a cache keeps only what the last run used.
 const MAX_BYTES: usize = 512 << 20;
+
+/// One result as stored: compressed, with its checksum. Made by the worker that checked the
+/// report, so compressing runs in parallel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    errors: u32,
+    warnings: u32,
+    output_len: u32,
+    checksum: u64,
+    stored: Vec<u8>,
+}
+
+impl Record {
+    /// The record of `outcome`; `None` when it is too large to store.
+    pub fn of(outcome: &Outcome) -> Option<Record> {
+        Some(Record {
+            errors: outcome.errors,
+            warnings: outcome.warnings,
+            output_len: u32::try_from(outcome.output.len()).ok()?,
+            checksum: xxhash_rust::xxh3::xxh3_64(&outcome.output),
+            stored: lz4_flex::block::compress(&outcome.output),
+        })
+    }
+
+    fn as_ref(&self) -> RecordRef<'_> {
+        RecordRef {
+            errors: self.errors,
+            warnings: self.warnings,
+            output_len: self.output_len,
+            checksum: self.checksum,
+            stored: &self.stored,
+        }
+    }
+}
+
+/// A record as it lies in a cache file.
+#[derive(Debug, Clone, Copy)]
+struct RecordRef<'a> {
+    errors: u32,
+    warnings: u32,
+    output_len: u32,
+    checksum: u64,
+    stored: &'a [u8],
+}
+
+impl RecordRef<'_> {
+    /// The outcome, if the record decompresses to the output it was made from.
+    fn outcome(&self) -> Option<Outcome> {
+        let output = lz4_flex::block::decompress(self.stored, self.output_len as usize).ok()?;
+        (output.len() == self.output_len as usize
+            && xxhash_rust::xxh3::xxh3_64(&output) == self.checksum)
+            .then_some(Outcome {
+                errors: self.errors,
+                warnings: self.warnings,
+                output,
+            })
+    }
+}
 
 /// What `check` prints for one report, with its counts.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,20 +191,14 @@ impl CheckCache {
         self.index.is_empty()
     }
 
-    /// The remembered result for `key`, if any.
-    pub fn get(&self, key: u128) -> Option<CachedOutcome<'_>> {
+    /// The remembered result for `key`, if any (and if its record is intact).
+    pub fn get(&self, key: u128) -> Option<Outcome> {
         let at = *self.index.get(&key)?;
-        let old = self.old.as_deref()?;
-        let (errors, warnings, output) = record_at(old, at)?;
-        Some(CachedOutcome {
-            errors,
-            warnings,
-            output,
-        })
+        record_at(self.old.as_deref()?, at)?.outcome()
     }
 
-    /// Remembers `outcome` for `key` (written to the new cache file at once).
-    pub fn put(&self, key: u128, outcome: &Outcome) {
+    /// Remembers `record` for `key` (written to the new cache file at once).
+    pub fn put(&self, key: u128, record: &Record) {
         let Ok(mut new) = self.new.lock() else {
             return;
         };
@@ -160,12 +215,12 @@ impl CheckCache {
         let Some((_, w)) = out.as_mut() else {
             return;
         };
-        if write_record(w, key, outcome.errors, outcome.warnings, &outcome.output).is_err() {
+        if write_record(w, key, record.as_ref()).is_err() {
             *failed = true;
             *out = None;
             return;
         }
-        *bytes += HEAD + outcome.output.len();
+        *bytes += HEAD + record.stored.len();
     }
 
     fn start_file(&self) -> Option<(tempfile::NamedTempFile, BufWriter<File>)> {
@@ -199,13 +254,13 @@ impl CheckCache {
                 if new.written.contains(&key) {
                     continue;
                 }
-                let Some((e, wn, output)) = record_at(old, at) else {
+                let Some(record) = record_at(old, at) else {
                     continue;
                 };
-                if write_record(&mut w, key, e, wn, output).is_err() {
+                if write_record(&mut w, key, record).is_err() {
                     return;
                 }
-                new.bytes += HEAD + output.len();
+                new.bytes += HEAD + record.stored.len();
             }
         }
         if w.flush().is_err() || w.get_ref().sync_all().is_err() {
@@ -220,40 +275,31 @@ impl CheckCache {
     }
 }
 
-/// A result read from the cache file, borrowed from it.
-#[derive(Debug)]
-pub struct CachedOutcome<'a> {
-    pub errors: u32,
-    pub warnings: u32,
-    pub output: &'a [u8],
-}
-
-fn write_record(
-    w: &mut impl Write,
-    key: u128,
-    errors: u32,
-    warnings: u32,
-    output: &[u8],
-) -> std::io::Result<()> {
-    let len = u32::try_from(output.len()).map_err(std::io::Error::other)?;
+fn write_record(w: &mut impl Write, key: u128, record: RecordRef<'_>) -> std::io::Result<()> {
+    let stored_len = u32::try_from(record.stored.len()).map_err(std::io::Error::other)?;
     w.write_all(&key.to_le_bytes())?;
-    w.write_all(&errors.to_le_bytes())?;
-    w.write_all(&warnings.to_le_bytes())?;
-    w.write_all(&len.to_le_bytes())?;
-    w.write_all(output)
+    w.write_all(&record.errors.to_le_bytes())?;
+    w.write_all(&record.warnings.to_le_bytes())?;
+    w.write_all(&record.output_len.to_le_bytes())?;
+    w.write_all(&stored_len.to_le_bytes())?;
+    w.write_all(&record.checksum.to_le_bytes())?;
+    w.write_all(record.stored)
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// The record starting at `at`: errors, warnings, output.
-fn record_at(b: &[u8], at: usize) -> Option<(u32, u32, &[u8])> {
-    let errors = u32_at(b, at + 16)?;
-    let warnings = u32_at(b, at + 20)?;
-    let len = u32_at(b, at + 24)? as usize;
-    let output = b.get(at + HEAD..at + HEAD + len)?;
-    Some((errors, warnings, output))
+/// The record starting at `at`.
+fn record_at(b: &[u8], at: usize) -> Option<RecordRef<'_>> {
+    let stored_len = u32_at(b, at + 28)? as usize;
+    Some(RecordRef {
+        errors: u32_at(b, at + 16)?,
+        warnings: u32_at(b, at + 20)?,
+        output_len: u32_at(b, at + 24)?,
+        checksum: u64::from_le_bytes(b.get(at + 32..at + 40)?.try_into().ok()?),
+        stored: b.get(at + HEAD..at + HEAD + stored_len)?,
+    })
 }
 
 /// Where each record starts; `None` when the file is not a whole cache file (then it is
@@ -266,9 +312,9 @@ fn read_index(b: &[u8]) -> Option<HashMap<u128, usize>> {
     let mut at = MAGIC.len();
     while at < b.len() {
         let key = u128::from_le_bytes(b.get(at..at + 16)?.try_into().ok()?);
-        let (_, _, output) = record_at(b, at)?;
+        let record = record_at(b, at)?;
         index.insert(key, at);
-        at += HEAD + output.len();
+        at += HEAD + record.stored.len();
     }
     Some(index)
 }
@@ -301,20 +347,20 @@ mod tests {
         }
     }
 
+    fn record(text: &str) -> Record {
+        Record::of(&outcome(text)).unwrap()
+    }
+
     #[test]
     fn results_survive_to_the_next_run() {
         let dir = tempfile::tempdir().unwrap();
         let k = key("json", Path::new("a.txt"), b"report text");
         let c = CheckCache::open(dir.path()).unwrap();
         assert!(c.get(k).is_none());
-        c.put(k, &outcome("line\n"));
+        c.put(k, &record("line\n"));
         c.finish();
         let c = CheckCache::open(dir.path()).unwrap();
-        let got = c.get(k).unwrap();
-        assert_eq!(
-            (got.errors, got.warnings, got.output),
-            (2, 3, &b"line\n"[..])
-        );
+        assert_eq!(c.get(k), Some(outcome("line\n")));
     }
 
     #[test]
@@ -325,15 +371,39 @@ mod tests {
             key("json", Path::new("b.txt"), b"B"),
         );
         let c = CheckCache::open(dir.path()).unwrap();
-        c.put(a, &outcome("a\n"));
+        c.put(a, &record("a\n"));
         c.finish();
         let c = CheckCache::open(dir.path()).unwrap();
-        c.put(b, &outcome("b\n"));
+        c.put(b, &record("b\n"));
         c.finish();
         let c = CheckCache::open(dir.path()).unwrap();
         assert_eq!(c.len(), 2);
         assert_eq!(c.get(a).unwrap().output, b"a\n");
         assert_eq!(c.get(b).unwrap().output, b"b\n");
+    }
+
+    #[test]
+    fn a_damaged_record_is_never_returned() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = key("json", Path::new("a.txt"), b"A");
+        let text = "{\"errors\":0,\"findings\":[]}\n".repeat(20);
+        let c = CheckCache::open(dir.path()).unwrap();
+        c.put(k, &record(&text));
+        let path = c.path.clone();
+        c.finish();
+        assert_eq!(
+            CheckCache::open(dir.path()).unwrap().get(k),
+            Some(outcome(&text))
+        );
+        // Every single-byte change after the record's head reads as a miss, never as output.
+        let good = std::fs::read(&path).unwrap();
+        for at in MAGIC.len() + 24..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x20;
+            std::fs::write(&path, &bad).unwrap();
+            let c = CheckCache::open(dir.path()).unwrap();
+            assert_eq!(c.get(k), None, "byte {at} changed");
+        }
     }
 
     #[test]
@@ -354,7 +424,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let k = key("json", Path::new("a.txt"), b"A");
         let c = CheckCache::open(dir.path()).unwrap();
-        c.put(k, &outcome("a\n"));
+        c.put(k, &record("a\n"));
         let path = c.path.clone();
         c.finish();
         let mut bytes = std::fs::read(&path).unwrap();
@@ -363,7 +433,7 @@ mod tests {
         let c = CheckCache::open(dir.path()).unwrap();
         assert!(c.is_empty(), "a truncated record must not be read");
         assert!(c.get(k).is_none());
-        c.put(k, &outcome("a\n"));
+        c.put(k, &record("a\n"));
         c.finish();
         let c = CheckCache::open(dir.path()).unwrap();
         assert_eq!(c.get(k).unwrap().output, b"a\n");

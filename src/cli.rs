@@ -287,6 +287,7 @@ struct Tally {
     with_errors: usize,
     with_warnings: usize,
     approved: usize,
+    from_cache: usize,
 }
 
 fn check(
@@ -338,9 +339,10 @@ fn check(
             tally.with_errors += usize::from(e > 0);
             tally.with_warnings += usize::from(w > 0);
             tally.approved += usize::from(checked.approved);
+            tally.from_cache += usize::from(checked.from_cache);
             out.write_all(&checked.outcome.output)?;
-            if let (Some(cache), Some(key)) = (&cache, checked.new_cache_key) {
-                cache.put(key, &checked.outcome);
+            if let (Some(cache), Some((key, record))) = (&cache, &checked.new_cache_record) {
+                cache.put(*key, record);
             }
             Ok(())
         },
@@ -353,10 +355,17 @@ fn check(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let line = format!(
+    let mut line = format!(
         "{} reports: {} clean, {} with errors, {} with warnings, {} approved",
         tally.reports, tally.clean, tally.with_errors, tally.with_warnings, tally.approved
     );
+    if tally.from_cache > 0 {
+        // Says why a re-check was instant, and that those results were not recomputed.
+        line.push_str(&format!(
+            " ({} unchanged, answered from the results cache)",
+            tally.from_cache
+        ));
+    }
     if json {
         // Standard output stays one JSON object per line.
         if !quiet {

@@ -12,8 +12,8 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A run of `check` with its own cache folder; (exit code, stdout).
-fn check(cache: &Path, args: &[&str], dir: &Path) -> (Option<i32>, String) {
+/// A run of `check` with its own cache folder; (exit code, stdout, stderr).
+fn run(cache: &Path, args: &[&str], dir: &Path) -> (Option<i32>, String, String) {
     let out = Command::cargo_bin("tablereview")
         .unwrap()
         .env("TABLEREVIEW_CACHE_DIR", cache)
@@ -22,7 +22,34 @@ fn check(cache: &Path, args: &[&str], dir: &Path) -> (Option<i32>, String) {
         .arg(dir)
         .output()
         .unwrap();
-    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A run of `check` with its own cache folder; (exit code, stdout).
+fn check(cache: &Path, args: &[&str], dir: &Path) -> (Option<i32>, String) {
+    let (code, out, _) = run(cache, args, dir);
+    (code, out)
+}
+
+/// How many results the closing summary says the cache answered.
+fn answered(summary: &str) -> usize {
+    summary
+        .split(" (")
+        .nth(1)
+        .and_then(|s| s.strip_suffix(" unchanged, answered from the results cache)\n"))
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// The output without its closing summary line (where the readable output has one).
+fn results(out: &str) -> &str {
+    match out.trim_end().rfind('\n') {
+        Some(at) if out.trim_end()[at + 1..].contains(" reports: ") => &out[..at + 1],
+        _ => out,
+    }
 }
 
 fn corpus() -> tempfile::TempDir {
@@ -46,35 +73,51 @@ fn cache_files(cache: &Path) -> Vec<PathBuf> {
 #[test]
 fn a_second_run_prints_the_same_and_the_cache_is_used() {
     let (reports, cache) = (corpus(), tempfile::tempdir().unwrap());
+    let mut first_runs = Vec::new();
     for args in [&["--json"][..], &[][..], &["-q"][..]] {
-        let first = check(cache.path(), args, reports.path());
+        let first = run(cache.path(), args, reports.path());
         assert_eq!(cache_files(cache.path()).len(), 1, "one cache file");
-        let second = check(cache.path(), args, reports.path());
-        assert_eq!(first, second, "{args:?}");
-        let fresh = check(
+        let second = run(cache.path(), args, reports.path());
+        assert_eq!(first.0, second.0, "{args:?}");
+        assert_eq!(results(&first.1), results(&second.1), "{args:?}");
+        // The summary (stdout, or stderr beside JSON) says all three came from the cache.
+        let summary = if args == ["--json"] {
+            &second.2
+        } else {
+            &second.1
+        };
+        assert_eq!(
+            answered(&format!("{}\n", summary.trim_end().lines().last().unwrap())),
+            3,
+            "{args:?}: {summary}"
+        );
+        let fresh = run(
             cache.path(),
             &[args, &["--no-cache"]].concat(),
             reports.path(),
         );
         assert_eq!(first, fresh, "{args:?}");
+        first_runs.push((args, first));
     }
-    // The cache really answers: a planted result for the unchanged bytes is what is printed.
-    // (Shown by damaging the cached output, which only a cache read could print.)
+    // A damaged record (here the last one's compressed bytes) is checked afresh, never
+    // printed: every mode still prints what a fresh run does, and one result fewer is reused.
     let file = &cache_files(cache.path())[0];
     let mut bytes = std::fs::read(file).unwrap();
-    let at = bytes
-        .windows("宝塔区".len())
-        .position(|w| w == "宝塔区".as_bytes())
-        .expect("a cached summary names the body");
-    bytes[at..at + "宝塔区".len()].copy_from_slice("测试区".as_bytes());
+    let at = bytes.len() - 5;
+    bytes[at] ^= 0x55;
     std::fs::write(file, &bytes).unwrap();
-    let (.., text) = check(cache.path(), &[], reports.path());
-    let (.., json) = check(cache.path(), &["--json"], reports.path());
-    let (.., quiet) = check(cache.path(), &["-q"], reports.path());
-    assert!(
-        [text, json, quiet].iter().any(|t| t.contains("测试区")),
-        "no run read the cache"
-    );
+    let mut reused = 0;
+    for (args, first) in first_runs {
+        let (code, out, err) = run(cache.path(), args, reports.path());
+        assert_eq!(
+            (code, results(&out)),
+            (first.0, results(&first.1)),
+            "{args:?}"
+        );
+        let summary = if args == ["--json"] { err } else { out };
+        reused += answered(&format!("{}\n", summary.trim_end().lines().last().unwrap()));
+    }
+    assert_eq!(reused, 8, "nine results cached, one damaged");
 }
 
 #[test]
@@ -114,7 +157,7 @@ fn a_report_with_a_sidecar_is_never_answered_from_the_cache() {
     );
     // --raw ignores the sidecar, so it may use the text's cached result, which is the same.
     let (_, raw) = check(cache.path(), &["--raw"], reports.path());
-    assert_eq!(raw, before);
+    assert_eq!(results(&raw), results(&before));
 }
 
 #[test]
@@ -122,7 +165,7 @@ fn a_damaged_or_unwritable_cache_only_costs_time() {
     let (reports, cache) = (corpus(), tempfile::tempdir().unwrap());
     let (code, first) = check(cache.path(), &["--json"], reports.path());
     for f in cache_files(cache.path()) {
-        std::fs::write(&f, b"TRCHK01\n\x01\x02").unwrap();
+        std::fs::write(&f, b"TRCHK02\n\x01\x02").unwrap();
     }
     assert_eq!(
         check(cache.path(), &["--json"], reports.path()),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::cache::{self, CheckCache, Outcome};
+use crate::cache::{self, CheckCache, Outcome, Record};
 use crate::error::Error;
 use crate::model::Report;
 use crate::summary;
@@ -28,13 +28,14 @@ impl CheckOutput {
     }
 }
 
-/// A report checked: what to print, whether a reviewer approved it, and the cache key to
-/// remember it under when it was computed afresh.
+/// A report checked: what to print, whether a reviewer approved it, whether the cache
+/// answered, and what to remember when it was computed afresh.
 #[derive(Debug)]
 pub struct Checked {
     pub outcome: Outcome,
     pub approved: bool,
-    pub new_cache_key: Option<u128>,
+    pub from_cache: bool,
+    pub new_cache_record: Option<(u128, Record)>,
 }
 
 /// Checks one report: the reviewed sidecar's values where one exists (unless `raw`), else
@@ -50,15 +51,12 @@ pub fn check_report(
     let text_only = raw || !crate::review::sidecar_path(path, None).exists();
     let key = (text_only && cache.is_some()).then(|| cache::key(output.cache_mode(), path, &bytes));
     if let (Some(cache), Some(key)) = (cache, key) {
-        if let Some(hit) = cache.get(key) {
+        if let Some(outcome) = cache.get(key) {
             return Ok(Checked {
-                outcome: Outcome {
-                    errors: hit.errors,
-                    warnings: hit.warnings,
-                    output: hit.output.to_vec(),
-                },
+                outcome,
                 approved: false,
-                new_cache_key: None,
+                from_cache: true,
+                new_cache_record: None,
             });
         }
     }
@@ -69,10 +67,14 @@ pub fn check_report(
         let approved = review.is_some_and(|r| r.status == crate::sidecar::ReviewStatus::Approved);
         (report, approved)
     };
+    let outcome = render(&report, output);
+    // Compressed here, in the worker, rather than where results are written in order.
+    let new_cache_record = key.and_then(|k| Some((k, Record::of(&outcome)?)));
     Ok(Checked {
-        outcome: render(&report, output),
+        outcome,
         approved,
-        new_cache_key: key,
+        from_cache: false,
+        new_cache_record,
     })
 }
 

@@ -514,10 +514,21 @@ fn review(
     ambiguous_width: u8,
 ) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
-    let (reports, problems) = files::collect_reports(&paths);
-    if let Some(p) = problems.first() {
-        anyhow::bail!("{p}");
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
+        anyhow::bail!(
+            "{}",
+            crate::error::Error::NotFound {
+                path: missing.clone()
+            }
+        );
     }
+    // The screen opens on the first report; the rest of a large folder is walked behind it.
+    let mut walk = files::ReportWalk::new(paths);
+    let first = match walk.next() {
+        Some(Ok(path)) => path,
+        Some(Err(e)) => anyhow::bail!("{e}"),
+        None => anyhow::bail!("no reports to review"),
+    };
     if let Some(dir) = &out_dir {
         if !dir.is_dir() {
             anyhow::bail!("{}: --out-dir must be an existing folder", dir.display());
@@ -538,6 +549,6 @@ fn review(
         ambiguous_wide: ambiguous_width == 2,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    crate::tui::run(reports, options)?;
+    crate::tui::run(first, walk, options)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,27 +10,75 @@ use crate::error::{Error, Result};
 pub fn collect_reports(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut here: Vec<PathBuf> = walkdir::WalkDir::new(path)
-                .follow_links(true)
-                .into_iter()
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_file() && is_report_name(e.path()))
-                .map(|e| e.into_path())
-                .collect();
-            here.sort();
-            if here.is_empty() {
-                problems.push(Error::NoReports { path: path.clone() });
-            }
-            found.extend(here);
-        } else if path.exists() {
-            found.push(path.clone());
-        } else {
-            problems.push(Error::NotFound { path: path.clone() });
+    for item in ReportWalk::new(paths.to_vec()) {
+        match item {
+            Ok(path) => found.push(path),
+            Err(e) => problems.push(e),
         }
     }
     (found, problems)
+}
+
+/// The reports under files and folders, found as they are asked for, in the order
+/// `collect_reports` gives them (a folder's entries sorted by name, depth first, which is
+/// the order of their sorted paths). A queue of tens of thousands can start before its end
+/// is known.
+pub struct ReportWalk {
+    paths: std::vec::IntoIter<PathBuf>,
+    /// The folder being walked, and how many reports it gave so far.
+    folder: Option<(PathBuf, walkdir::IntoIter, usize)>,
+}
+
+impl ReportWalk {
+    /// A walk over `paths`, in order.
+    pub fn new(paths: Vec<PathBuf>) -> ReportWalk {
+        ReportWalk {
+            paths: paths.into_iter(),
+            folder: None,
+        }
+    }
+}
+
+impl Iterator for ReportWalk {
+    /// A report, or why a given path gave none.
+    type Item = std::result::Result<PathBuf, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some((folder, entries, found)) = &mut self.folder {
+                // Unreadable entries are skipped, as a shell glob would.
+                let next = entries
+                    .by_ref()
+                    .filter_map(|e| e.ok())
+                    .find(|e| e.file_type().is_file() && is_report_name(e.path()));
+                match next {
+                    Some(entry) => {
+                        *found += 1;
+                        return Some(Ok(entry.into_path()));
+                    }
+                    None => {
+                        let (folder, found) = (folder.clone(), *found);
+                        self.folder = None;
+                        if found == 0 {
+                            return Some(Err(Error::NoReports { path: folder }));
+                        }
+                    }
+                }
+            }
+            let path = self.paths.next()?;
+            if path.is_dir() {
+                let entries = walkdir::WalkDir::new(&path)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                    .into_iter();
+                self.folder = Some((path, entries, 0));
+            } else if path.exists() {
+                return Some(Ok(path));
+            } else {
+                return Some(Err(Error::NotFound { path }));
+            }
+        }
+    }
 }
 
 fn is_report_name(path: &Path) -> bool {
@@ -113,6 +161,34 @@ mod tests {
             .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["a.TXT", "b.txt", "sub/c.txt"]);
+    }
+
+    #[test]
+    fn the_walk_gives_the_order_of_sorted_paths() {
+        // Names chosen so that a name-by-name walk and a sort of whole paths could disagree
+        // if the walk were not depth first in name order (`a` < `a-b` < `a.txt` < `a0`).
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["a", "a0", "a/z", "b"] {
+            std::fs::create_dir(dir.path().join(d)).unwrap();
+        }
+        for name in [
+            "a.txt",
+            "a-b.txt",
+            "a/z.txt",
+            "a/z/1.txt",
+            "a0/x.txt",
+            "b/报告.txt",
+            "A.txt",
+        ] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        let walked: Vec<PathBuf> = ReportWalk::new(vec![dir.path().to_path_buf()])
+            .map(|r| r.unwrap())
+            .collect();
+        let mut sorted = walked.clone();
+        sorted.sort();
+        assert_eq!(walked.len(), 7);
+        assert_eq!(walked, sorted);
     }
 
     #[test]

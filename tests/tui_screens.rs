@@ -120,3 +120,15 @@ fn chinese_interface_with_ascii_borders_keeps_columns_aligned() {
     }
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn a_queue_still_being_walked_shows_its_count_as_a_lower_bound() {
+    let (_d, paths) = copy_fixtures(&["000", "001", "004"]);
+    let mut a = app(paths[..1].to_vec()).listing();
+    let top = |a: &App| render(a, 100, 30).lines().next().unwrap().to_string();
+    assert!(top(&a).starts_with(" report 1/1+ · 000_"), "{}", top(&a));
+    send(&mut a, [Msg::Listed(paths[1..].to_vec())]);
+    assert!(top(&a).starts_with(" report 1/3+ · 000_"), "{}", top(&a));
+    send(&mut a, [Msg::ListingDone(vec![])]);
+    assert!(top(&a).starts_with(" report 1/3 · 000_"), "{}", top(&a));
+}

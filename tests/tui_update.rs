@@ -224,6 +224,35 @@ fn queue_lists_sorts_and_opens() {
 }
 
 #[test]
+fn reports_walked_in_the_background_join_the_queue() {
+    let (_d, paths) = copy_fixtures(&["000", "001", "004"]);
+    let mut a = app(paths[..1].to_vec()).listing();
+    assert_eq!(a.queue.len(), 1);
+    send(&mut a, [Msg::Listed(paths[1..].to_vec())]);
+    assert_eq!(a.queue.len(), 3);
+    assert!(a.listing, "more may follow");
+    // Counts for the new entries are taken, and the new entries can be stepped to.
+    let s = tablereview::tui::update::summary_of(&paths[2], None);
+    send(&mut a, [Msg::Summarized(2, s)]);
+    assert!(a.queue[2].summary.is_some());
+    send(&mut a, [Msg::NextErrorReport]);
+    assert_eq!(a.current, 2, "004 has errors");
+    assert!(a.doc().is_some());
+    // The end of the walk: no problem, no notice; a folder that held nothing is said.
+    send(&mut a, [Msg::ListingDone(vec![])]);
+    assert!(!a.listing);
+    assert!(a.notice.is_none());
+    send(
+        &mut a,
+        [Msg::ListingDone(vec!["empty/: no .txt reports".into()])],
+    );
+    assert!(a
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.error && n.text.contains("empty/")));
+}
+
+#[test]
 fn help_opens_and_closes() {
     let (_d, paths) = copy_fixtures(&["003"]);
     let mut a = app(paths);

@@ -163,9 +163,22 @@ pub struct Summary {
 pub struct Entry {
     pub path: PathBuf,
     pub summary: Option<Summary>,
-    pub doc: Option<ReviewDoc>,
+    /// Boxed: a queue holds tens of thousands of entries and only a few are open.
+    pub doc: Option<Box<ReviewDoc>>,
     /// Why the report could not be opened.
     pub failed: Option<String>,
+}
+
+impl Entry {
+    /// An entry not yet summarised or opened.
+    pub fn new(path: PathBuf) -> Entry {
+        Entry {
+            path,
+            summary: None,
+            doc: None,
+            failed: None,
+        }
+    }
 }
 
 /// How the queue list is sorted.
@@ -208,6 +221,8 @@ pub struct App {
     /// Quit was asked once while edits were unsaved.
     pub quit_armed: bool,
     pub quit: bool,
+    /// The queue's folders are still being walked; the count shown is a lower bound.
+    pub listing: bool,
 }
 
 impl App {
@@ -215,15 +230,7 @@ impl App {
     pub fn new(paths: Vec<PathBuf>, options: Options) -> Self {
         App {
             options,
-            queue: paths
-                .into_iter()
-                .map(|path| Entry {
-                    path,
-                    summary: None,
-                    doc: None,
-                    failed: None,
-                })
-                .collect(),
+            queue: paths.into_iter().map(Entry::new).collect(),
             current: 0,
             cursor: Cursor::default(),
             focus: Focus::Grid,
@@ -239,17 +246,24 @@ impl App {
             save_failed: false,
             quit_armed: false,
             quit: false,
+            listing: false,
         }
+    }
+
+    /// A queue whose folders are still being walked: more entries follow (`Msg::Listed`).
+    pub fn listing(mut self) -> Self {
+        self.listing = true;
+        self
     }
 
     /// The open report, if it could be opened.
     pub fn doc(&self) -> Option<&ReviewDoc> {
-        self.queue.get(self.current)?.doc.as_ref()
+        self.queue.get(self.current)?.doc.as_deref()
     }
 
     /// The open report, mutably.
     pub fn doc_mut(&mut self) -> Option<&mut ReviewDoc> {
-        self.queue.get_mut(self.current)?.doc.as_mut()
+        self.queue.get_mut(self.current)?.doc.as_deref_mut()
     }
 
     /// The reviewed grid of the open report.

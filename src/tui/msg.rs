@@ -70,6 +70,10 @@ pub enum Msg {
     Saved(Result<(), String>),
     /// A background count of a queue entry's findings, for the list and `{` `}`.
     Summarized(usize, Result<super::app::Summary, String>),
+    /// More reports found by the background walk of the queue's folders, in queue order.
+    Listed(Vec<std::path::PathBuf>),
+    /// The walk has finished; why any given path gave no report.
+    ListingDone(Vec<String>),
 }
 
 /// Readline-style editing keys.

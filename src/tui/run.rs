@@ -19,16 +19,27 @@ use super::app::{App, Options};
 use super::keymap::{key_to_msg, mouse_to_msg};
 use super::msg::Msg;
 use super::{dispatch, view};
+use crate::files::ReportWalk;
 
 /// What wakes the event loop.
 enum Incoming {
     Terminal(Event),
     Summary(usize, Result<super::app::Summary, String>),
+    Listed(Vec<PathBuf>),
+    ListingDone(Vec<String>),
 }
 
-/// Runs the review screen over `paths` until the reviewer quits.
-pub fn run(paths: Vec<PathBuf>, options: Options) -> anyhow::Result<()> {
-    let mut app = App::new(paths, options);
+/// Messages handled per frame at most, so a flood of background results neither redraws
+/// once per result nor keeps a key press waiting long.
+const MESSAGES_PER_FRAME: usize = 512;
+/// Reports handed to the screen per batch while the walk goes on.
+const LISTED_BATCH: usize = 1024;
+
+/// Runs the review screen over `first` and the reports `rest` finds, until the reviewer
+/// quits. The screen opens on the first report; the rest of the walk, and the queue's
+/// counts, go on behind it.
+pub fn run(first: PathBuf, rest: ReportWalk, options: Options) -> anyhow::Result<()> {
+    let mut app = App::new(vec![first], options).listing();
     // Open the first report before touching the terminal, so a bad file is a plain message.
     dispatch(&mut app, Msg::Resize(100, 30));
     let stop = Arc::new(AtomicBool::new(false));
@@ -43,7 +54,7 @@ pub fn run(paths: Vec<PathBuf>, options: Options) -> anyhow::Result<()> {
     // ratatui::init installs a hook that restores the terminal before ours prints.
     let mut terminal = ratatui::init();
     let _ = execute!(stdout(), EnableMouseCapture);
-    let result = event_loop(&mut terminal, &mut app, &stop);
+    let result = event_loop(&mut terminal, &mut app, rest, &stop);
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -52,6 +63,7 @@ pub fn run(paths: Vec<PathBuf>, options: Options) -> anyhow::Result<()> {
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
+    walk: ReportWalk,
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
@@ -65,17 +77,21 @@ fn event_loop(
             }
         }
     });
-    // The queue's counts fill in the background, so the first frame never waits for them.
-    let paths: Vec<PathBuf> = app.queue.iter().map(|e| e.path.clone()).collect();
+    // The walk and the queue's counts go on in the background, so the first frame waits
+    // for neither: the walk hands each report to the screen and to the counting thread.
+    let (to_count, counting) = mpsc::channel::<(usize, PathBuf)>();
     let out_dir = app.options.out_dir.clone();
+    let counts = tx.clone();
     std::thread::spawn(move || {
-        for (i, path) in paths.iter().enumerate() {
-            let summary = super::update::summary_of(path, out_dir.as_deref());
-            if tx.send(Incoming::Summary(i, summary)).is_err() {
+        for (i, path) in counting {
+            let summary = super::update::summary_of(&path, out_dir.as_deref());
+            if counts.send(Incoming::Summary(i, summary)).is_err() {
                 break;
             }
         }
     });
+    let known: Vec<PathBuf> = app.queue.iter().map(|e| e.path.clone()).collect();
+    std::thread::spawn(move || list_in_background(walk, known, &tx, &to_count));
     let mut first_frame = true;
     while !app.quit {
         terminal.draw(|frame| view::view(app, frame))?;
@@ -90,18 +106,87 @@ fn event_loop(
         if stop.load(Ordering::Relaxed) || terminal_hung_up() {
             break;
         }
-        let msg = match ev {
-            Some(Incoming::Terminal(Event::Key(key))) => key_to_msg(&app.mode, key),
-            Some(Incoming::Terminal(Event::Mouse(m))) => mouse_to_msg(m),
-            Some(Incoming::Terminal(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
-            Some(Incoming::Summary(i, s)) => Some(Msg::Summarized(i, s)),
-            _ => None,
-        };
-        if let Some(msg) = msg {
-            dispatch(app, msg);
+        // What else has arrived is handled before the next frame is drawn.
+        for ev in ev.into_iter().chain(rx.try_iter().take(MESSAGES_PER_FRAME)) {
+            let msg = match ev {
+                Incoming::Terminal(Event::Key(key)) => key_to_msg(&app.mode, key),
+                Incoming::Terminal(Event::Mouse(m)) => mouse_to_msg(m),
+                Incoming::Terminal(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
+                Incoming::Terminal(_) => None,
+                Incoming::Summary(i, s) => Some(Msg::Summarized(i, s)),
+                Incoming::Listed(paths) => Some(Msg::Listed(paths)),
+                Incoming::ListingDone(problems) => Some(Msg::ListingDone(problems)),
+            };
+            if let Some(msg) = msg {
+                dispatch(app, msg);
+            }
+            if app.quit {
+                break;
+            }
         }
     }
     Ok(())
+}
+
+/// Walks the rest of the queue's folders: reports go to the screen in batches (in queue
+/// order) and, one by one, to the counting thread; `known` are the ones already queued.
+fn list_in_background(
+    walk: ReportWalk,
+    known: Vec<PathBuf>,
+    screen: &mpsc::Sender<Incoming>,
+    counting: &mpsc::Sender<(usize, PathBuf)>,
+) {
+    let mut next = 0;
+    for path in known {
+        let _ = counting.send((next, path));
+        next += 1;
+    }
+    let mut batch = Vec::new();
+    let mut problems = Vec::new();
+    let mut last_sent = std::time::Instant::now();
+    for item in walk {
+        match item {
+            Ok(path) => {
+                // Sent to the screen before the counter can answer for it, so a count never
+                // arrives for an entry the queue does not have yet.
+                batch.push(path);
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+        if batch.len() >= LISTED_BATCH
+            || (!batch.is_empty() && last_sent.elapsed() > Duration::from_millis(50))
+        {
+            if !hand_over(&mut batch, &mut next, screen, counting) {
+                return;
+            }
+            last_sent = std::time::Instant::now();
+        }
+    }
+    if hand_over(&mut batch, &mut next, screen, counting) {
+        let _ = screen.send(Incoming::ListingDone(problems));
+    }
+}
+
+/// Sends `batch` to the screen, then each report to the counting thread; false when the
+/// screen has closed.
+fn hand_over(
+    batch: &mut Vec<PathBuf>,
+    next: &mut usize,
+    screen: &mpsc::Sender<Incoming>,
+    counting: &mpsc::Sender<(usize, PathBuf)>,
+) -> bool {
+    if batch.is_empty() {
+        return true;
+    }
+    let paths = std::mem::take(batch);
+    if screen.send(Incoming::Listed(paths.clone())).is_err() {
+        return false;
+    }
+    for path in paths {
+        let _ = counting.send((*next, path));
+        *next += 1;
+    }
+    true
 }
 
 /// For benchmarks: with TABLEREVIEW_FIRST_FRAME_LOG set, writes the milliseconds from process

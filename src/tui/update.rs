@@ -5,8 +5,8 @@
 //! demand, so a queue of any length starts without reading every report first.
 
 use super::app::{
-    cell_key_at, flags, reading_order, App, Cursor, Focus, LineEditor, Mode, Notice, PromptKind,
-    SortKey, Summary,
+    cell_key_at, flags, reading_order, App, Cursor, Entry, Focus, LineEditor, Mode, Notice,
+    PromptKind, SortKey, Summary,
 };
 use super::layout;
 use super::msg::{Dir, EditorKey, Msg};
@@ -27,7 +27,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     if msg != Msg::Quit {
         app.quit_armed = false;
     }
-    if !matches!(msg, Msg::Saved(_) | Msg::Resize(..) | Msg::Summarized(..)) {
+    if !matches!(
+        msg,
+        Msg::Saved(_) | Msg::Resize(..) | Msg::Summarized(..) | Msg::Listed(_)
+    ) {
         app.notice = None;
     }
     if app.doc().is_none()
@@ -64,6 +67,25 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         Err(e) => entry.failed = Some(e),
                     }
                 }
+            }
+            vec![]
+        }
+        (_, Msg::Listed(paths)) => {
+            app.queue.extend(paths.into_iter().map(Entry::new));
+            vec![]
+        }
+        (_, Msg::ListingDone(problems)) => {
+            app.listing = false;
+            if let Some(first) = problems.first() {
+                let more = problems.len() - 1;
+                app.notice = Some(Notice {
+                    text: if more == 0 {
+                        first.clone()
+                    } else {
+                        format!("{first} (+{more})")
+                    },
+                    error: true,
+                });
             }
             vec![]
         }
@@ -459,7 +481,7 @@ pub fn open(app: &mut App, i: usize) {
         Ok(mut doc) => {
             doc.claim();
             entry.summary = Some(summarize(&doc));
-            entry.doc = Some(doc);
+            entry.doc = Some(Box::new(doc));
         }
         Err(e) => entry.failed = Some(e.to_string()),
     }

@@ -122,7 +122,13 @@ fn top_line(app: &App, s: &Strings) -> String {
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut parts = vec![
-        format!(" {} {}/{}", s.report, app.current + 1, app.queue.len()),
+        format!(
+            " {} {}/{}{}",
+            s.report,
+            app.current + 1,
+            app.queue.len(),
+            if app.listing { "+" } else { "" }
+        ),
         file,
     ];
     if let Some(doc) = app.doc() {

@@ -54,23 +54,8 @@ pub fn extract_file_with_text(path: &Path) -> Result<(Report, String)> {
 
 /// Reads a report file's bytes, refusing folders and files too large to be a report.
 pub fn read_report(path: &Path) -> Result<Vec<u8>> {
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() > MAX_BYTES {
-            return Err(crate::error::Error::TooLarge {
-                path: path.into(),
-                size_mb: meta.len() / 1_000_000,
-                limit_mb: MAX_BYTES / 1_000_000,
-            });
-        }
-        if meta.is_dir() {
-            return Err(crate::error::Error::Other {
-                path: path.into(),
-                message: "is a folder; give a report file, or use check/review/export for folders"
-                    .into(),
-            });
-        }
-    }
-    std::fs::read(path).map_err(|source| {
+    use std::io::Read;
+    let read_error = |source: std::io::Error| {
         if source.kind() == std::io::ErrorKind::NotFound {
             crate::error::Error::NotFound { path: path.into() }
         } else {
@@ -79,7 +64,39 @@ pub fn read_report(path: &Path) -> Result<Vec<u8>> {
                 source,
             }
         }
-    })
+    };
+    // One open, then questions to the open file: a corpus check reads every report, and each
+    // lookup by path costs a walk of the path in the kernel.
+    let mut file = std::fs::File::open(path).map_err(read_error)?;
+    let meta = file.metadata().map_err(read_error)?;
+    if meta.is_dir() {
+        return Err(crate::error::Error::Other {
+            path: path.into(),
+            message: "is a folder; give a report file, or use check/review/export for folders"
+                .into(),
+        });
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(crate::error::Error::TooLarge {
+            path: path.into(),
+            size_mb: meta.len() / 1_000_000,
+            limit_mb: MAX_BYTES / 1_000_000,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // Read at most one byte past the limit, in case the file grew since it was measured.
+    (&mut file)
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(crate::error::Error::TooLarge {
+            path: path.into(),
+            size_mb: bytes.len() as u64 / 1_000_000,
+            limit_mb: MAX_BYTES / 1_000_000,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Decodes and extracts a report file's bytes (read by [`read_report`]).

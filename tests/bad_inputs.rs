@@ -206,3 +206,14 @@ fn review_without_a_terminal_says_so() {
     assert_eq!(code, 2);
     assert!(stderr.contains("needs a terminal"), "{stderr}");
 }
+
+#[test]
+fn show_of_a_folder_says_what_to_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(&["show"], dir.path());
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("is a folder; give a report file"),
+        "{stderr}"
+    );
+}

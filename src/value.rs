@@ -104,6 +104,23 @@ const UNITS: &[&str] = &[
 
 /// Classifies one whitespace-free piece of cell text.
 pub fn classify(piece: &str) -> Piece {
+    // Plain figures (`199`) are most values: read them without the general parser. Fifteen
+    // digits stay exact in an f64, as the general parser would read them.
+    let bytes = piece.as_bytes();
+    if !bytes.is_empty() && bytes.len() <= 15 && bytes.iter().all(u8::is_ascii_digit) {
+        let value = bytes.iter().fold(0u64, |v, d| v * 10 + u64::from(d - b'0'));
+        return Piece::Number {
+            value: value as f64,
+            signed: false,
+            decimal: false,
+            unit: None,
+        };
+    }
+    classify_general(piece)
+}
+
+/// [`classify`] without the fast path for plain figures.
+fn classify_general(piece: &str) -> Piece {
     // Most pieces are Chinese text: anything that cannot start a number, a mark or a unit is.
     let starts_value = piece.chars().next().is_some_and(|c| {
         matches!(c,
@@ -291,5 +308,12 @@ mod tests {
     #[test]
     fn fold_width_maps_full_width_forms() {
         assert_eq!(fold_width("（一）１２３，４"), "(一)123,4");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_figures_read_as_the_general_parser_reads_them(s in "[0-9]{1,17}") {
+            proptest::prop_assert_eq!(classify(&s), classify_general(&s));
+        }
     }
 }

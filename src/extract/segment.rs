@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::tokenize::normalize_label;
+use super::tokenize::{char_at, push_normalized};
 use crate::template::Template;
 
 /// Numerals of the six report sections, in order.
@@ -62,6 +62,27 @@ pub fn prose_ranges(text: &str, regions: &[Option<Range<usize>>]) -> Vec<Range<u
     out
 }
 
+/// Longest heading, in characters other than white space and cell separators.
+const MAX_HEADING_CHARS: usize = 40;
+
+/// Whether `line` has at most `max` characters that are neither white space nor `|` (the
+/// length of its normalised text without separators).
+fn at_most_chars(line: &str, max: usize) -> bool {
+    let mut count = 0;
+    let mut i = 0;
+    while i < line.len() {
+        let (len, space) = char_at(line, i);
+        if !space && line.as_bytes()[i] != b'|' {
+            count += 1;
+            if count > max {
+                return false;
+            }
+        }
+        i += len;
+    }
+    true
+}
+
 fn headings(text: &str, template: &Template) -> Vec<Heading> {
     let mut out = Vec::new();
     let mut off = 0;
@@ -76,9 +97,14 @@ fn headings(text: &str, template: &Template) -> Vec<Heading> {
         if !first.is_some_and(|c| matches!(c, '一' | '二' | '三' | '四' | '五' | '六')) {
             continue;
         }
-        let norm = normalize_label(&line.replace('|', ""));
-        if norm.chars().count() > 40 {
+        // Table rows and prose paragraphs also start with numerals, and can be long: count
+        // before normalising, and give up at the first character past a heading's length.
+        if !at_most_chars(line, MAX_HEADING_CHARS) {
             continue;
+        }
+        let mut norm = String::with_capacity(line.len());
+        for part in line.split('|') {
+            push_normalized(part, &mut norm);
         }
         for sec in &template.sections {
             let Some(ordinal) = NUMERALS.iter().position(|n| *n == sec.numeral) else {

@@ -56,10 +56,25 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
     let masked = mask_page_furniture(text, range.clone());
     let text = masked.as_deref().unwrap_or(text);
     let region = &text[range.clone()];
-    let mut cells = Cells::default();
+    let mut scratch = Scratch::default();
     if region.contains('|') {
-        pipe_cells(region, range.start, &mut cells);
-    } else if region.lines().any(|l| l.starts_with('\t')) {
+        // Cells go straight to tokens: merged headers print long runs of empty cells, and
+        // storing each one first cost more than reading it.
+        let cells = region.bytes().filter(|&b| b == b'|').count() + 1;
+        let mut out = Vec::with_capacity(cells);
+        let mut start = range.start;
+        for (at, b) in region.bytes().enumerate() {
+            if b == b'|' {
+                let end = range.start + at;
+                cell_tokens(text, &[start..end], &mut out, &mut scratch);
+                start = end + 1;
+            }
+        }
+        cell_tokens(text, &[start..range.end], &mut out, &mut scratch);
+        return out;
+    }
+    let mut cells = Cells::default();
+    if region.lines().any(|l| l.starts_with('\t')) {
         tab_cells(region, range.start, &mut cells);
     } else {
         for (off, line) in line_ranges(region) {
@@ -67,7 +82,6 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
         }
     }
     let mut out = Vec::with_capacity(cells.len());
-    let mut scratch = Scratch::default();
     for cell in cells.iter() {
         cell_tokens(text, cell, &mut out, &mut scratch);
     }
@@ -137,13 +151,29 @@ fn footer_re() -> &'static regex::Regex {
 fn mask_page_furniture(text: &str, range: Range<usize>) -> Option<String> {
     let mut masked: Option<String> = None;
     for (off, line) in line_ranges(&text[range.clone()]) {
-        if !line.trim().is_empty() && footer_re().is_match(line) {
+        if could_be_footer(line) && footer_re().is_match(line) {
             let at = range.start + off;
             let m = masked.get_or_insert_with(|| text.to_string());
             m.replace_range(at..at + line.len(), &" ".repeat(line.len()));
         }
     }
     masked
+}
+
+/// Whether a line has only the characters a page footer is written with, and one of the
+/// marks every footer form has: the cheap test before the footer pattern, which would
+/// otherwise run on every line of every table.
+fn could_be_footer(line: &str) -> bool {
+    let mut mark = false;
+    for c in line.chars() {
+        match c {
+            '-' | '—' | '–' | '－' | '/' | '第' => mark = true,
+            '0'..='9' | '０'..='９' | '|' | '页' | '共' | ',' | '，' => {}
+            c if c.is_whitespace() => {}
+            _ => return false,
+        }
+    }
+    mark
 }
 
 fn line_ranges(s: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -153,17 +183,6 @@ fn line_ranges(s: &str) -> impl Iterator<Item = (usize, &str)> {
         off += line.len() + 1;
         (here, line)
     })
-}
-
-fn pipe_cells(region: &str, base: usize, cells: &mut Cells) {
-    let mut start = 0;
-    for (i, b) in region.bytes().enumerate() {
-        if b == b'|' {
-            cells.open(base + start..base + i);
-            start = i + 1;
-        }
-    }
-    cells.open(base + start..base + region.len());
 }
 
 fn tab_cells(region: &str, base: usize, cells: &mut Cells) {
@@ -192,26 +211,52 @@ fn tab_cells(region: &str, base: usize, cells: &mut Cells) {
 
 /// Splits a cell into pieces on white space; neighbouring text pieces join into one token.
 fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>, scratch: &mut Scratch) {
+    if let [seg] = cell {
+        // Most cells of a pipe table are empty or a single figure.
+        if text.as_bytes()[seg.clone()]
+            .iter()
+            .all(|b| matches!(b, b'\t'..=b'\r' | b' '))
+        {
+            out.push(Token {
+                kind: TokenKind::Empty,
+                start: seg.start,
+                end: seg.start,
+                glued: false,
+            });
+            return;
+        }
+    }
     let pieces = &mut scratch.pieces;
     pieces.clear();
     for seg in cell {
         let s = &text[seg.clone()];
         let mut in_piece: Option<usize> = None;
-        for (i, ch) in s.char_indices() {
-            if ch.is_whitespace() {
+        let mut i = 0;
+        while i < s.len() {
+            let (len, space) = char_at(s, i);
+            if space {
                 if let Some(st) = in_piece.take() {
                     pieces.push((seg.start + st, seg.start + i));
                 }
             } else if in_piece.is_none() {
                 in_piece = Some(i);
             }
+            i += len;
         }
         if let Some(st) = in_piece {
             pieces.push((seg.start + st, seg.end));
         }
     }
-    drop_artefacts(text, pieces, &mut scratch.kept);
-    let pieces = &scratch.kept;
+    // Word's bookmarks are the only artefacts, and each starts with a bracket.
+    let pieces = if cell
+        .iter()
+        .any(|seg| text.as_bytes()[seg.clone()].contains(&b'['))
+    {
+        drop_artefacts(text, pieces, &mut scratch.kept);
+        &scratch.kept
+    } else {
+        &scratch.pieces
+    };
     if pieces.is_empty() {
         let at = cell.first().map_or(0, |r| r.start);
         out.push(Token {
@@ -325,15 +370,72 @@ fn drop_artefacts(text: &str, pieces: &[(usize, usize)], out: &mut Vec<(usize, u
 /// Normalises a label for matching: width folded, white space dropped, quotes unified.
 pub fn normalize_label(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match crate::value::fold_char(c) {
-            c if c.is_whitespace() => {}
-            '“' | '”' | '"' | '「' | '」' | '‘' | '’' | '\'' => out.push('"'),
-            '．' => out.push('.'),
-            c => out.push(c),
-        }
-    }
+    push_normalized(s, &mut out);
     out
+}
+
+/// Appends [`normalize_label`] of `s` to `out`. It runs on every text piece of every table, so
+/// it copies runs of characters that need no change whole and decodes only the few whose
+/// first byte could start one that does (white space, quotes, full-width forms, the minus).
+pub fn push_normalized(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
+    let mut plain_from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !matches!(
+            b,
+            b'\t'..=b'\r' | b' ' | b'\'' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF
+        ) {
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
+        let mapped = normalized_char(c);
+        if mapped != Some(c) {
+            out.push_str(&s[plain_from..i]);
+            if let Some(m) = mapped {
+                out.push(m);
+            }
+            plain_from = i + len;
+        }
+        i += len;
+    }
+    out.push_str(&s[plain_from..]);
+}
+
+/// One character of [`normalize_label`]: `None` where it is dropped.
+fn normalized_char(c: char) -> Option<char> {
+    match crate::value::fold_char(c) {
+        c if c.is_whitespace() => None,
+        '“' | '”' | '"' | '「' | '」' | '‘' | '’' | '\'' => Some('"'),
+        '．' => Some('.'),
+        c => Some(c),
+    }
+}
+
+/// Byte length of the UTF-8 character whose first byte is `b`.
+pub(crate) fn utf8_len(b: u8) -> usize {
+    match b {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Byte length of the character at `s[i..]` and whether it is white space, decoding only
+/// the few first bytes that can start a white-space character.
+pub(crate) fn char_at(s: &str, i: usize) -> (usize, bool) {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        return (1, matches!(b, b'\t'..=b'\r' | b' '));
+    }
+    let len = utf8_len(b);
+    let space = matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+        && s[i..].chars().next().is_some_and(char::is_whitespace);
+    (len, space)
 }
 
 #[cfg(test)]
@@ -463,5 +565,45 @@ mod tests {
         let toks = tokenize(t, 0..t.len());
         let v = toks.iter().find(|t| t.is_value()).unwrap();
         assert_eq!(&t[v.start..v.end], "２２");
+    }
+
+    /// The character-by-character definition the byte-level [`normalize_label`] must equal.
+    fn normalize_reference(s: &str) -> String {
+        s.chars().filter_map(normalized_char).collect()
+    }
+
+    #[test]
+    fn normalizing_folds_widths_drops_spaces_and_unifies_quotes() {
+        assert_eq!(
+            normalize_label("（一）\u{3000}予以 公开\u{a0}“三安全”‘x’「y」－１．５\u{2212}"),
+            "(一)予以公开\"三安全\"\"x\"\"y\"-1.5-"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_level_normalizing_equals_the_definition(
+            s in "[ \\t\\n\\r\\x0b\\x0c\\u{85}\\u{a0}\\u{1680}\\u{2000}-\\u{200b}\\u{2028}\\u{2029}\\u{202f}\\u{205f}\\u{3000}\\u{2212}\\u{ff01}-\\u{ff60}“”‘’「」'\"a-z0-9一二予以公开（）|¥©€]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(normalize_label(&s), normalize_reference(&s));
+        }
+
+        #[test]
+        fn every_footer_passes_the_cheap_test(
+            s in "[ |\\t\\u{3000}]{0,2}(- ?[0-9]{1,3} ?-|第 ?[０-９0-9]{1,2} ?页( ?[,，/]? ?共 ?[0-9]{1,2} ?页)?|[0-9]{1,2} ?/ ?[0-9]{1,2})[ |]{0,2}"
+        ) {
+            proptest::prop_assert!(footer_re().is_match(&s), "generator makes footers: {}", s);
+            proptest::prop_assert!(could_be_footer(&s));
+        }
+
+        #[test]
+        fn white_space_is_found_as_char_is_whitespace_finds_it(s in "\\PC{0,30}") {
+            let mut i = 0;
+            for c in s.chars() {
+                let (len, space) = char_at(&s, i);
+                proptest::prop_assert_eq!((len, space), (c.len_utf8(), c.is_whitespace()));
+                i += len;
+            }
+        }
     }
 }

@@ -109,7 +109,9 @@ pub fn solve<'i>(
     identities: impl IntoIterator<Item = &'i Identity>,
     fixed: &dyn Fn(usize, &str) -> Option<f64>,
 ) -> Vec<RunResult> {
-    let mut slot_of: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
+    // Looked up for every term of every identity of the table: a fast hash, not SipHash.
+    let mut slot_of: foldhash::HashMap<(usize, &str), (usize, usize)> =
+        foldhash::HashMap::default();
     for (ri, run) in runs.iter().enumerate() {
         for (si, (row, col)) in run.slots.iter().enumerate() {
             slot_of.insert((*row, col.as_str()), (ri, si));
@@ -123,6 +125,13 @@ pub fn solve<'i>(
     let constraints: Vec<Constraint> = identities
         .into_iter()
         .filter(|id| id.relation == Relation::Eq)
+        // Most identities touch no run: skip them before building their terms.
+        .filter(|id| {
+            id.lhs
+                .iter()
+                .chain(&id.rhs)
+                .any(|(row, col)| slot_of.contains_key(&(*row, col.as_str())))
+        })
         .filter_map(|id| {
             let term = |(row, col): &(usize, String)| match slot_of.get(&(*row, col.as_str())) {
                 Some(&(run, slot)) => Some(Term::Run { run, slot }),

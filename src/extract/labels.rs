@@ -1,6 +1,8 @@
 //! Recognising row labels: exact, by the label's core words, as the tail of a glued cell,
 //! or by closeness to the template label (typos), in that order of trust.
 
+use std::borrow::Cow;
+
 use rapidfuzz::distance::levenshtein;
 
 use super::tokenize::normalize_label;
@@ -59,14 +61,20 @@ const FUZZY_MARGIN: f64 = 0.1;
 /// Scores under this matter to nothing: not a match, and too far below one to be its rival.
 const RUNNER_UP_FLOOR: f64 = FUZZY_THRESHOLD - FUZZY_MARGIN;
 
-const CHINESE_NUMERALS: &str = "一二三四五六七八九十";
+/// Whether `c` is a Chinese numeral of the kind ordinals are written with.
+fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
 
 /// The ordinal a normalised label starts with: its byte length and how it is written in
 /// canonical form. Hand-written because it runs on every text token of every table.
 fn ordinal(s: &str) -> Option<(usize, Ordinal<'_>)> {
     let numerals = |t: &str| -> usize {
         t.char_indices()
-            .find(|(_, c)| !CHINESE_NUMERALS.contains(*c))
+            .find(|(_, c)| !is_chinese_numeral(*c))
             .map_or(t.len(), |(i, _)| i)
     };
     let digits = |t: &str| -> usize { t.bytes().take_while(u8::is_ascii_digit).count() };
@@ -107,28 +115,28 @@ enum Ordinal<'a> {
 
 /// Canonical form: normalised, with `1、`/`（1）` written `1.` and `一.` written `一、`.
 pub fn canonical(s: &str) -> String {
-    canonical_of_normalized(&normalize_label(s))
+    canonical_of_normalized(&normalize_label(s)).into_owned()
 }
 
-/// [`canonical`] of a text already normalised (tokens are).
-fn canonical_of_normalized(norm: &str) -> String {
+/// [`canonical`] of a text already normalised (tokens are); a copy only when an ordinal is
+/// rewritten.
+fn canonical_of_normalized(norm: &str) -> Cow<'_, str> {
     let Some((len, ord)) = ordinal(norm) else {
-        return norm.to_string();
+        return Cow::Borrowed(norm);
     };
-    let mut out = String::with_capacity(norm.len() + 2);
-    match ord {
-        Ordinal::Number(d) => {
-            out.push_str(d);
-            out.push('.');
-        }
-        Ordinal::Numeral(n) => {
-            out.push_str(n);
-            out.push('、');
-        }
-        Ordinal::Parenthesised(p) => out.push_str(p),
+    let (head, mark) = match ord {
+        Ordinal::Number(d) => (d, "."),
+        Ordinal::Numeral(n) => (n, "、"),
+        Ordinal::Parenthesised(p) => (p, ""),
+    };
+    if norm[..len].strip_prefix(head) == Some(mark) {
+        return Cow::Borrowed(norm);
     }
+    let mut out = String::with_capacity(norm.len() + 2);
+    out.push_str(head);
+    out.push_str(mark);
     out.push_str(&norm[len..]);
-    out
+    Cow::Owned(out)
 }
 
 /// The label without its ordinal.
@@ -164,7 +172,7 @@ impl LabelIndex {
     /// Matches a normalised text token to a row.
     pub fn find(&self, token: &str) -> Option<(usize, MatchKind)> {
         let full = canonical_of_normalized(token);
-        let full = full.as_str();
+        let full: &str = &full;
         let tcore = strip_ordinal(full);
         if let Some(e) = self.entries.iter().find(|e| e.full == full) {
             return Some((e.row, MatchKind::Exact));
@@ -211,10 +219,7 @@ impl LabelIndex {
             return None;
         }
         let signature = char_signature(tcore);
-        // The token's bit masks are built once for all the labels it is compared with.
-        let comparator = levenshtein::BatchComparator::new(tcore.chars());
-        let args = levenshtein::Args::default().score_cutoff(RUNNER_UP_FLOOR);
-        let mut scored: Vec<(f64, usize)> = self
+        let mut close = self
             .entries
             .iter()
             .filter(|e| {
@@ -229,6 +234,14 @@ impl LabelIndex {
                 let reachable = 1.0 - at_least as f64 / longest;
                 e.core_chars >= 5 && e.core_chars.abs_diff(n) <= 5 && reachable >= RUNNER_UP_FLOOR
             })
+            .peekable();
+        // Most tokens that reach here (headings, notes) are near no label, and the comparator
+        // (bit masks of the token, built once for all the labels it is compared with) costs
+        // more than every bound above.
+        close.peek()?;
+        let comparator = levenshtein::BatchComparator::new(tcore.chars());
+        let args = levenshtein::Args::default().score_cutoff(RUNNER_UP_FLOOR);
+        let mut scored: Vec<(f64, usize)> = close
             .filter_map(|e| {
                 let score = comparator.normalized_similarity_with_args(e.core.chars(), &args)?;
                 Some((score, e.row))
@@ -295,6 +308,21 @@ mod tests {
     )]
     fn labels_match(#[case] token: &str, #[case] row: &str, #[case] kind: MatchKind) {
         assert_eq!(find("requests", token), Some((row.to_string(), kind)));
+    }
+
+    #[rstest]
+    #[case("1、属于国家秘密", "1.属于国家秘密")]
+    #[case("（1）属于国家秘密", "1.属于国家秘密")]
+    #[case("1.属于国家秘密", "1.属于国家秘密")]
+    #[case("1)属于国家秘密", "1.属于国家秘密")]
+    #[case("一.本年新收", "一、本年新收")]
+    #[case("一、本年新收", "一、本年新收")]
+    #[case("（一）予以公开", "(一)予以公开")]
+    #[case("十二、其他", "十二、其他")]
+    #[case("规章", "规章")]
+    #[case("2024年", "2024年")]
+    fn canonical_forms(#[case] label: &str, #[case] canonical_form: &str) {
+        assert_eq!(canonical(label), canonical_form);
     }
 
     #[test]

@@ -54,6 +54,9 @@ struct Phrasing {
     /// Words the sentence must contain for the phrasing to count.
     #[serde(default)]
     context: Option<String>,
+    /// Characters the words must not directly follow.
+    #[serde(default)]
+    not_after: Option<String>,
 }
 
 struct Compiled {
@@ -119,7 +122,23 @@ pub fn read(
         // them, tried first, cost more than it saved.
         for range in prose {
             let part = &text[range.clone()];
-            for caps in c.re.captures_iter(part) {
+            let mut from = 0;
+            while let Some(caps) = c.re.captures_at(part, from) {
+                let whole = caps.get(0).expect("group 0 is the whole match");
+                let preceding = part[..whole.start()].chars().next_back();
+                if let (Some(before), Some(not_after)) = (preceding, &p.not_after) {
+                    if not_after.contains(before) {
+                        // Not a match here; one may still start inside these words.
+                        from = whole.start()
+                            + part[whole.start()..]
+                                .chars()
+                                .next()
+                                .map_or(1, char::len_utf8);
+                        continue;
+                    }
+                }
+                // A match holds a figure and its unit, so it is never empty.
+                from = whole.end();
                 let Some(m) = caps.get(1) else { continue };
                 let (start, end) = (range.start + m.start(), range.start + m.end());
                 let sentence = sentence_around(text, start, line_starts);
@@ -133,7 +152,6 @@ pub fn read(
                 else {
                     continue;
                 };
-                let whole = caps.get(0).map_or(m, |w| w);
                 let quote = text[range.start + whole.start()..range.start + whole.end()]
                     .trim_start_matches(|c: char| !c.is_alphanumeric())
                     .to_string();
@@ -245,6 +263,20 @@ mod tests {
     fn not_granted_is_not_granted() {
         let got = statements("不予公开2件。");
         assert_eq!(got, vec![("denied".to_string(), 2.0)]);
+    }
+
+    #[rstest]
+    #[case("不予以公开3件。", None)]
+    #[case("不予以公开3件,予以公开5件。", Some(5.0))]
+    #[case("予以公开5件。", Some(5.0))]
+    #[case("依法予以公开7件。", Some(7.0))]
+    fn granted_is_never_read_after_a_negation(#[case] text: &str, #[case] want: Option<f64>) {
+        let granted: Vec<f64> = statements(text)
+            .into_iter()
+            .filter(|(id, _)| id == "granted")
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(granted, want.into_iter().collect::<Vec<_>>());
     }
 
     #[test]

@@ -27,7 +27,17 @@ pub fn run(report: &mut Report, template: &Template) {
         .cloned()
         .collect();
     report.findings = kept;
-    let mut out = Vec::new();
+    // Room for a finding per flagged cell, so a report with many blanks grows the list once.
+    let flagged = report
+        .cells_in_place()
+        .filter(|(_, _, c)| {
+            !matches!(
+                c.status,
+                CellStatus::Ok | CellStatus::Edited | CellStatus::Confirmed
+            )
+        })
+        .count();
+    let mut out = Vec::with_capacity(flagged + 8);
     for (table, spec) in report.tables.iter().zip(&template.tables) {
         if !table.found {
             // Cells a reviewer has filled in since are no longer missing.
@@ -87,22 +97,27 @@ pub fn run(report: &mut Report, template: &Template) {
                     continue;
                 }
                 let key = cell_key(&table.id, &row.key, &cell.column);
-                let name = cell_name(spec, ri, &cell.column);
-                let (rule, severity, message) = match cell.status {
-                    CellStatus::Ok | CellStatus::Missing | CellStatus::Edited | CellStatus::Confirmed => continue,
-                    CellStatus::Blank => (
-                        "blank",
-                        Severity::Warning,
-                        name + ": blank in the source (counted as 0); confirm or enter a value",
-                    ),
-                    CellStatus::Na => (
-                        "na",
-                        Severity::Warning,
-                        format!(
-                            "{name}: marked “{}” (not applicable); confirm or enter a value",
-                            cell.raw.as_deref().unwrap_or("")
-                        ),
-                    ),
+                // The message is built in one string: a finding per blank cell is the usual
+                // case, and there can be a hundred in a report.
+                let mut message = String::with_capacity(160);
+                push_cell_name(&mut message, spec, ri, &cell.column);
+                let (rule, severity) = match cell.status {
+                    CellStatus::Ok
+                    | CellStatus::Missing
+                    | CellStatus::Edited
+                    | CellStatus::Confirmed => continue,
+                    CellStatus::Blank => {
+                        message.push_str(
+                            ": blank in the source (counted as 0); confirm or enter a value",
+                        );
+                        ("blank", Severity::Warning)
+                    }
+                    CellStatus::Na => {
+                        message.push_str(": marked “");
+                        message.push_str(cell.raw.as_deref().unwrap_or(""));
+                        message.push_str("” (not applicable); confirm or enter a value");
+                        ("na", Severity::Warning)
+                    }
                     CellStatus::Invalid => {
                         let raw = cell.raw.as_deref().unwrap_or("");
                         let why = spec
@@ -110,31 +125,28 @@ pub fn run(report: &mut Report, template: &Template) {
                             .and_then(|c| crate::value::parse(raw, c.kind, c.unit.as_deref()).err())
                             .map(|w| format!(" ({w})"))
                             .unwrap_or_default();
-                        (
-                            "invalid",
-                            Severity::Error,
-                            format!(
-                                "{name}: “{raw}” is not a valid {}{why}; enter the right figure",
-                                kind_name(spec, &cell.column)
-                            ),
-                        )
+                        message.push_str(&format!(
+                            ": “{raw}” is not a valid {}{why}; enter the right figure",
+                            kind_name(spec, &cell.column)
+                        ));
+                        ("invalid", Severity::Error)
                     }
-                    CellStatus::Inferred => (
-                        "inferred",
-                        Severity::Warning,
-                        [
-                            name.as_str(),
-                            ": ",
-                            &cell.value.map(format_value).unwrap_or_else(|| "blank".into()),
+                    CellStatus::Inferred => {
+                        message.push_str(": ");
+                        match cell.value {
+                            Some(v) => message.push_str(&format_value(v)),
+                            None => message.push_str("blank"),
+                        }
+                        message.push_str(
                             " placed here by solving the identities (the row lost blank cells); confirm",
-                        ]
-                        .concat(),
-                    ),
-                    CellStatus::Ambiguous => (
-                        "ambiguous",
-                        Severity::Error,
-                        format!("{name}: {}", ambiguous_text(&cell.candidates)),
-                    ),
+                        );
+                        ("inferred", Severity::Warning)
+                    }
+                    CellStatus::Ambiguous => {
+                        message.push_str(": ");
+                        message.push_str(&ambiguous_text(&cell.candidates));
+                        ("ambiguous", Severity::Error)
+                    }
                 };
                 out.push(Finding {
                     rule: rule.into(),
@@ -152,7 +164,11 @@ pub fn run(report: &mut Report, template: &Template) {
         }
     }
     narrative_findings(report, template, &mut out);
-    report.findings.extend(out);
+    if report.findings.is_empty() {
+        report.findings = out;
+    } else {
+        report.findings.extend(out);
+    }
 }
 
 /// Where the prose and the table disagree, and where the prose offers a figure the table lacks.
@@ -244,8 +260,17 @@ fn ambiguous_text(candidates: &[Option<f64>]) -> String {
 
 /// A cell's human name: row short label and column label.
 pub fn cell_name(spec: &TableSpec, ri: usize, column: &str) -> String {
+    let mut name = String::new();
+    push_cell_name(&mut name, spec, ri, column);
+    name
+}
+
+/// Appends [`cell_name`] to `out`.
+fn push_cell_name(out: &mut String, spec: &TableSpec, ri: usize, column: &str) {
     let col = spec.column(column).map_or(column, |c| c.label.as_str());
-    [spec.rows[ri].short.as_str(), " ", col].concat()
+    out.push_str(&spec.rows[ri].short);
+    out.push(' ');
+    out.push_str(col);
 }
 
 fn kind_name(spec: &TableSpec, column: &str) -> &'static str {

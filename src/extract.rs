@@ -169,7 +169,7 @@ pub fn extract_text(text: &str, source: Source) -> Report {
 /// Byte offset at which each line starts.
 pub fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
 }
 

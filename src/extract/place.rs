@@ -276,9 +276,18 @@ impl TableBuilder<'_> {
     /// than the template has: just before or just after the organisation columns, whichever
     /// the rows' sums agree with (most rows, at least two).
     pub(super) fn subtotal_column(&self, tokens: &[Token], hits: &[RowHit]) -> Option<usize> {
+        let n = self.spec.columns.len();
+        // It takes two rows printing a figure more than the template has: most tables have
+        // none, and then no figure needs reading.
+        let wide = hits
+            .iter()
+            .filter(|h| h.slots.iter().filter(|&&i| tokens[i].is_value()).count() > n)
+            .count();
+        if wide < 2 {
+            return None;
+        }
         let group = self.group_positions();
         let (first, last) = (*group.first()?, *group.last()?);
-        let n = self.spec.columns.len();
         let rows: Vec<Vec<f64>> = hits
             .iter()
             .filter(|h| self.spec.row_columns(h.row).count() == n)

@@ -154,9 +154,30 @@ const LEAD_INS: &[&str] = &[
     "关于",
 ];
 
+/// Byte offset of the `n`th character of `s` (its length if it has fewer), counting a chunk of
+/// characters at a time: the opening of a report is thousands of characters, and stepping
+/// through them one by one cost more than the title search itself.
+fn nth_char_boundary(s: &str, n: usize) -> usize {
+    let (mut at, mut left) = (0, n);
+    while left > 0 && at < s.len() {
+        // `left` bytes hold at most `left` characters.
+        let mut end = (at + left).min(s.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end == at {
+            // Fewer bytes left to count than the next character has.
+            end = at + s[at..].chars().next().map_or(1, char::len_utf8);
+        }
+        left -= s[at..end].chars().count();
+        at = end;
+    }
+    at
+}
+
 /// The report's year and organisation, from its title or opening sentence.
 pub fn report_meta(text: &str) -> (Option<i32>, Option<String>) {
-    let head_end = text.char_indices().nth(4000).map_or(text.len(), |(i, _)| i);
+    let head_end = nth_char_boundary(text, 4000);
     let head = &text[..head_end];
     // The title pattern is costly to try at every position: try it only around the words
     // every title contains.
@@ -245,6 +266,14 @@ mod tests {
             "三、本年度办理结果 |\n四、结转下年度继续办理 | 0 |"
         );
         assert_eq!(body(&regions[2]), "0 | 0 |");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_nth_character_is_found_by_chunks(s in "\\PC{0,60}", n in 0usize..70) {
+            let want = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+            proptest::prop_assert_eq!(nth_char_boundary(&s, n), want);
+        }
     }
 
     #[test]

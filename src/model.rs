@@ -3,7 +3,14 @@
 //! The serde shape of these types is the output contract `tablereview.report/1`
 //! documented in docs/formats.md.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A name the template gives (a row or column key, a label): borrowed from the embedded
+/// template when a report is extracted, so building the empty grid copies no text; owned when
+/// read back from JSON.
+pub type Name = Cow<'static, str>;
 
 /// Schema identifier written into every report JSON.
 pub const REPORT_SCHEMA: &str = "tablereview.report/1";
@@ -50,15 +57,15 @@ pub struct Table {
 /// A column key with its official label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnHead {
-    pub key: String,
-    pub label: String,
+    pub key: Name,
+    pub label: Name,
 }
 
 /// One template row and its cells (only the columns the row has).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
-    pub key: String,
-    pub label: String,
+    pub key: Name,
+    pub label: Name,
     pub cells: Vec<Cell>,
     /// Where the row's label stands in the source, when it was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,7 +124,7 @@ pub struct Span {
 /// One cell of the grid, remembering where its value came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
-    pub column: String,
+    pub column: Name,
     #[serde(with = "number_opt")]
     pub value: Option<f64>,
     pub raw: Option<String>,
@@ -142,9 +149,9 @@ pub struct Suggestion {
 
 impl Cell {
     /// A cell the extractor never saw (missing table or row).
-    pub fn missing(column: &str) -> Self {
+    pub fn missing(column: impl Into<Name>) -> Self {
         Cell {
-            column: column.to_string(),
+            column: column.into(),
             value: None,
             raw: None,
             status: CellStatus::Missing,

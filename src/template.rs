@@ -3,6 +3,7 @@
 //! Rows, columns, labels, label variants, value kinds and identities all live in
 //! `src/template/*.json`; no code path is specific to a row.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -278,7 +279,7 @@ impl Template {
     }
 
     /// An empty grid of the template: every cell `missing`, tables not found.
-    pub fn empty_tables(&self) -> Vec<Table> {
+    pub fn empty_tables(&'static self) -> Vec<Table> {
         self.tables
             .iter()
             .map(|t| Table {
@@ -289,8 +290,8 @@ impl Template {
                     .columns
                     .iter()
                     .map(|c| ColumnHead {
-                        key: c.key.clone(),
-                        label: c.label.clone(),
+                        key: Cow::Borrowed(c.key.as_str()),
+                        label: Cow::Borrowed(c.label.as_str()),
                     })
                     .collect(),
                 rows: t
@@ -298,9 +299,12 @@ impl Template {
                     .iter()
                     .enumerate()
                     .map(|(ri, r)| Row {
-                        key: r.key.clone(),
-                        label: r.label.clone(),
-                        cells: t.row_columns(ri).map(|c| Cell::missing(&c.key)).collect(),
+                        key: Cow::Borrowed(r.key.as_str()),
+                        label: Cow::Borrowed(r.label.as_str()),
+                        cells: t
+                            .row_columns(ri)
+                            .map(|c| Cell::missing(c.key.as_str()))
+                            .collect(),
                         span: None,
                     })
                     .collect(),

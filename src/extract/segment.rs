@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::tokenize::{char_at, push_normalized};
+use super::tokenize::{char_at, line_ranges, push_normalized};
 use crate::template::Template;
 
 /// Numerals of the six report sections, in order.
@@ -85,10 +85,8 @@ fn at_most_chars(line: &str, max: usize) -> bool {
 
 fn headings(text: &str, template: &Template) -> Vec<Heading> {
     let mut out = Vec::new();
-    let mut off = 0;
-    for line in text.split('\n') {
+    for (off, line) in line_ranges(text) {
         let range = off..off + line.len();
-        off += line.len() + 1;
         // Cheap test first: a heading starts with a section numeral.
         let first = line
             .trim_start_matches(|c: char| c.is_whitespace() || c == '|')

@@ -66,7 +66,16 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
         for (at, b) in region.bytes().enumerate() {
             if b == b'|' {
                 let end = range.start + at;
-                cell_tokens(text, &[start..end], &mut out, &mut scratch);
+                if is_blank(&text.as_bytes()[start..end]) {
+                    out.push(Token {
+                        kind: TokenKind::Empty,
+                        start,
+                        end: start,
+                        glued: false,
+                    });
+                } else {
+                    cell_tokens(text, &[start..end], &mut out, &mut scratch);
+                }
                 start = end + 1;
             }
         }
@@ -176,12 +185,14 @@ fn could_be_footer(line: &str) -> bool {
     mark
 }
 
-fn line_ranges(s: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut off = 0;
-    s.split('\n').map(move |line| {
-        let here = off;
-        off += line.len() + 1;
-        (here, line)
+/// Each line of `s` with its byte offset.
+pub(crate) fn line_ranges(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let ends = memchr::memchr_iter(b'\n', s.as_bytes()).chain(std::iter::once(s.len()));
+    let mut start = 0;
+    ends.map(move |end| {
+        let line = (start, &s[start..end]);
+        start = end + 1;
+        line
     })
 }
 
@@ -209,14 +220,16 @@ fn tab_cells(region: &str, base: usize, cells: &mut Cells) {
     }
 }
 
+/// Whether a cell holds nothing but ASCII white space: most cells of a pipe table, whose
+/// merged headers leave long runs of them, are.
+fn is_blank(cell: &[u8]) -> bool {
+    cell.iter().all(|b| matches!(b, b'\t'..=b'\r' | b' '))
+}
+
 /// Splits a cell into pieces on white space; neighbouring text pieces join into one token.
 fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>, scratch: &mut Scratch) {
     if let [seg] = cell {
-        // Most cells of a pipe table are empty or a single figure.
-        if text.as_bytes()[seg.clone()]
-            .iter()
-            .all(|b| matches!(b, b'\t'..=b'\r' | b' '))
-        {
+        if is_blank(&text.as_bytes()[seg.clone()]) {
             out.push(Token {
                 kind: TokenKind::Empty,
                 start: seg.start,

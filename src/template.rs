@@ -340,9 +340,10 @@ impl TableSpec {
 
     /// The columns of row `ri`, in table order.
     pub fn row_columns(&self, ri: usize) -> impl Iterator<Item = &ColumnSpec> + '_ {
+        let only = self.rows[ri].columns.as_deref();
         self.columns
             .iter()
-            .filter(move |c| self.row_has_column(ri, &c.key))
+            .filter(move |c| only.is_none_or(|keys| keys.iter().any(|k| *k == c.key)))
     }
 }
 

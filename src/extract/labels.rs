@@ -92,12 +92,18 @@ fn ordinal(s: &str) -> Option<(usize, Ordinal<'_>)> {
     }
     let d = digits(s);
     if d > 0 {
-        let mark = s[d..].chars().next().filter(|c| ".、,)".contains(*c))?;
+        let mark = s[d..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '.' | '、' | ',' | ')'))?;
         return Some((d + mark.len_utf8(), Ordinal::Number(&s[..d])));
     }
     let n = numerals(s);
     if n > 0 {
-        let mark = s[n..].chars().next().filter(|c| "、.,".contains(*c))?;
+        let mark = s[n..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '、' | '.' | ','))?;
         return Some((n + mark.len_utf8(), Ordinal::Numeral(&s[..n])));
     }
     None

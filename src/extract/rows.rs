@@ -37,7 +37,25 @@ pub(super) fn looks_like_a_value(text: &str, row_label: &str) -> bool {
     let n = text.chars().count();
     n > 0
         && n <= 8
-        && !text.chars().any(|c| "()（）[]【】“”\"《》:：".contains(c))
+        && !text.chars().any(|c| {
+            matches!(
+                c,
+                '(' | ')'
+                    | '（'
+                    | '）'
+                    | '['
+                    | ']'
+                    | '【'
+                    | '】'
+                    | '“'
+                    | '”'
+                    | '"'
+                    | '《'
+                    | '》'
+                    | ':'
+                    | '：'
+            )
+        })
         && !crate::extract::tokenize::normalize_label(row_label).contains(text)
         && !HEADING_WORDS.iter().any(|w| text.contains(w))
 }

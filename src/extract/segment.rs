@@ -200,7 +200,7 @@ pub fn report_meta(text: &str) -> (Option<i32>, Option<String>) {
             }
         }
         let org = org
-            .trim_matches(|c: char| "（）()·".contains(c))
+            .trim_matches(|c: char| matches!(c, '（' | '）' | '(' | ')' | '·'))
             .to_string();
         let org = (org.chars().count() >= 2).then_some(org);
         return (year, org);

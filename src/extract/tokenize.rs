@@ -345,7 +345,8 @@ fn glued_digits(piece: &str) -> Option<usize> {
     }
     let head = &piece[..cut];
     let last = head.chars().next_back()?;
-    let label_end = ('\u{4e00}'..='\u{9fff}').contains(&last) || "）)”\"".contains(last);
+    let label_end =
+        ('\u{4e00}'..='\u{9fff}').contains(&last) || matches!(last, '）' | ')' | '”' | '"');
     (head.chars().count() >= 2 && label_end).then_some(cut)
 }
 

@@ -5,7 +5,7 @@
 
 use crate::extract::EXTRACT_RULES;
 use crate::model::{cell_key, format_value, CellStatus, Finding, Report, Severity};
-use crate::template::{Identity, Over, Relation, TableSpec, Template};
+use crate::template::{CellAt, Identity, Over, Relation, TableSpec, Template};
 
 /// Terms shown in full before a sum is elided (`16+0+…+1`).
 const MAX_TERMS_SHOWN: usize = 5;
@@ -286,13 +286,14 @@ fn kind_name(spec: &TableSpec, column: &str) -> &'static str {
 pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Option<Finding> {
     let table = report.table(&id.table)?;
     let spec = template.table(&id.table)?;
-    let value = |(ri, col): &(usize, String)| -> Option<f64> {
-        let cell = table
-            .rows
-            .get(*ri)?
-            .cells
-            .iter()
-            .find(|c| &c.column == col)?;
+    let value = |((ri, col), at): (&(usize, String), &CellAt)| -> Option<f64> {
+        let cells = &table.rows.get(*ri)?.cells;
+        // By position where the report has the template's shape (extracted reports always
+        // do); by name otherwise (a sidecar of another shape).
+        let cell = match cells.get(at.cell) {
+            Some(c) if c.column == *col => c,
+            _ => cells.iter().find(|c| &c.column == col)?,
+        };
         match cell.status {
             // Already errors of their own; an ambiguous cell's shown value is only one of
             // several possible, so the sums would blame its neighbours for nothing.
@@ -300,8 +301,18 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
             _ => Some(cell.value.unwrap_or(0.0)),
         }
     };
-    let l: f64 = id.lhs.iter().map(value).sum::<Option<f64>>()?;
-    let r: f64 = id.rhs.iter().map(value).sum::<Option<f64>>()?;
+    let l: f64 = id
+        .lhs
+        .iter()
+        .zip(&id.lhs_at)
+        .map(value)
+        .sum::<Option<f64>>()?;
+    let r: f64 = id
+        .rhs
+        .iter()
+        .zip(&id.rhs_at)
+        .map(value)
+        .sum::<Option<f64>>()?;
     let holds = match id.relation {
         Relation::Eq => (l - r).abs() < 1e-6,
         Relation::Le => l <= r + 1e-6,
@@ -310,8 +321,8 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
         return None;
     }
     // Failing is rare: only now are the terms gathered for the message.
-    let lhs: Vec<f64> = id.lhs.iter().filter_map(value).collect();
-    let rhs: Vec<f64> = id.rhs.iter().filter_map(value).collect();
+    let lhs: Vec<f64> = id.lhs.iter().zip(&id.lhs_at).filter_map(value).collect();
+    let rhs: Vec<f64> = id.rhs.iter().zip(&id.rhs_at).filter_map(value).collect();
     let names = |side: &[(usize, String)]| -> String {
         side.iter()
             .map(
@@ -450,6 +461,38 @@ mod identity_tests {
             );
             assert!(f.message.contains('≠'), "{}", f.message);
         }
+    }
+
+    #[test]
+    fn a_grid_of_another_shape_is_checked_by_cell_names() {
+        // A sidecar from an older template revision may lack a cell: the others shift, and
+        // the identities must still find theirs by name.
+        let mut report = clean("gov-2021");
+        let row = report.tables[1]
+            .rows
+            .iter_mut()
+            .find(|r| r.key == "granted")
+            .unwrap();
+        row.cells.retain(|c| c.column != "natural_person");
+        let c = report.cell_mut("requests.granted.commercial").unwrap();
+        c.value = Some(c.value.unwrap_or(0.0) + 5.0);
+        super::run(&mut report, by_key("gov-2021").unwrap());
+        let fired: Vec<(&str, &[String])> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| (f.rule.as_str(), f.cells.as_slice()))
+            .collect();
+        assert!(
+            fired.iter().any(|(rule, cells)| *rule == "H2"
+                && cells.iter().any(|k| k == "requests.granted.commercial")),
+            "{fired:?}"
+        );
+        // The row sum names the missing cell, so it is not evaluated at all.
+        assert!(!fired
+            .iter()
+            .any(|(rule, cells)| *rule == "H1"
+                && cells.iter().any(|k| k == "requests.granted.total")));
     }
 
     #[test]

@@ -16,9 +16,10 @@ use crate::check;
 use crate::decode;
 use crate::error::Result;
 use crate::model::{
-    cell_key, CellStatus, Finding, Report, ReportMeta, Severity, Source, Span, Table, REPORT_SCHEMA,
+    cell_key, Cell, CellStatus, Finding, Report, ReportMeta, Severity, Source, Span, Table,
+    REPORT_SCHEMA,
 };
-use crate::template::{self, Layout, TableSpec, Template};
+use crate::template::{self, CellAt, Layout, TableSpec, Template};
 use labels::MatchKind;
 use place::QueuedRun;
 use rows::MergedGroup;
@@ -310,18 +311,14 @@ impl TableBuilder<'_> {
         self.table.found = true;
         self.subtotal_at = self.subtotal_column(tokens, &hits);
         for hit in &hits {
-            let slots: Vec<(usize, String)> = match self.spec.layout {
-                Layout::Rows => self
-                    .spec
-                    .row_columns(hit.row)
-                    .map(|c| (hit.row, c.key.clone()))
-                    .collect(),
+            let slots: Vec<CellAt> = match self.spec.layout {
+                Layout::Rows => self.spec.row_cells(hit.row).collect(),
                 Layout::Run => (0..self.spec.rows.len())
-                    .flat_map(|ri| self.spec.row_columns(ri).map(move |c| (ri, c.key.clone())))
+                    .flat_map(|ri| self.spec.row_cells(ri))
                     .collect(),
             };
-            for (ri, col) in &slots {
-                self.set_blank(*ri, col);
+            for &at in &slots {
+                self.cell_mut(at).status = CellStatus::Blank;
             }
             if let Some(label) = tokens.get(hit.label) {
                 self.table.rows[hit.row].span =
@@ -342,13 +339,17 @@ impl TableBuilder<'_> {
             .collect()
     }
 
-    fn set_blank(&mut self, ri: usize, col: &str) {
-        if let Some(cell) = self.table.rows[ri]
-            .cells
-            .iter_mut()
-            .find(|c| c.column == col)
-        {
-            cell.status = CellStatus::Blank;
-        }
+    /// The grid cell at a position of the template (the grid is the template's shape).
+    fn cell_mut(&mut self, at: CellAt) -> &mut Cell {
+        &mut self.table.rows[at.row].cells[at.cell]
+    }
+
+    /// The `table.row.column` key of a cell.
+    fn key_at(&self, at: CellAt) -> String {
+        cell_key(
+            &self.spec.id,
+            &self.spec.rows[at.row].key,
+            &self.table.rows[at.row].cells[at.cell].column,
+        )
     }
 }

@@ -143,6 +143,14 @@ pub enum Relation {
     Le,
 }
 
+/// A cell of a table by position: its row's index and its index among that row's cells
+/// (a row holds only the columns it has, in table order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellAt {
+    pub row: usize,
+    pub cell: usize,
+}
+
 /// One instance of an identity over concrete cells, addressed by (row index, column key).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Identity {
@@ -152,6 +160,9 @@ pub struct Identity {
     pub along: String,
     pub lhs: Vec<(usize, String)>,
     pub rhs: Vec<(usize, String)>,
+    /// The same cells as `lhs` and `rhs` by position, so sums need no name lookups.
+    pub lhs_at: Vec<CellAt>,
+    pub rhs_at: Vec<CellAt>,
     pub relation: Relation,
     pub severity: Severity,
 }
@@ -238,6 +249,8 @@ impl Template {
                                 id: spec.id.clone(),
                                 table: table.id.clone(),
                                 along: col.key.clone(),
+                                lhs_at: table.cells_at(&lhs),
+                                rhs_at: table.cells_at(&rhs),
                                 lhs,
                                 rhs,
                                 relation: spec.relation,
@@ -260,6 +273,8 @@ impl Template {
                                 id: spec.id.clone(),
                                 table: table.id.clone(),
                                 along: row.key.clone(),
+                                lhs_at: table.cells_at(&lhs),
+                                rhs_at: table.cells_at(&rhs),
                                 lhs,
                                 rhs,
                                 relation: spec.relation,
@@ -336,6 +351,32 @@ impl TableSpec {
             Some(cols) => cols.iter().any(|c| c == key),
             None => self.columns.iter().any(|c| c.key == key),
         }
+    }
+
+    /// Where each (row, column key) stands among its row's cells.
+    fn cells_at(&self, cells: &[(usize, String)]) -> Vec<CellAt> {
+        cells
+            .iter()
+            .map(|(row, col)| CellAt {
+                row: *row,
+                cell: self
+                    .row_columns(*row)
+                    .position(|c| c.key == *col)
+                    .expect("identity cells are cells of their row"),
+            })
+            .collect()
+    }
+
+    /// The spec of the column that cell `at` of the empty grid holds.
+    pub fn column_at(&self, at: CellAt) -> &ColumnSpec {
+        self.row_columns(at.row)
+            .nth(at.cell)
+            .expect("a cell of the table")
+    }
+
+    /// Every cell of row `ri`, by position.
+    pub fn row_cells(&self, ri: usize) -> impl Iterator<Item = CellAt> {
+        (0..self.row_columns(ri).count()).map(move |cell| CellAt { row: ri, cell })
     }
 
     /// The columns of row `ri`, in table order.

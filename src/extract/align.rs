@@ -8,15 +8,13 @@
 //! first and prunes with bounds (all values are non-negative, so a partial sum that already
 //! exceeds what the other side can reach is dead).
 
-use std::collections::HashMap;
-
-use crate::template::{Identity, Relation};
+use crate::template::{CellAt, Identity, Relation};
 
 /// A row (or run of rows) that printed fewer values than it has cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShortRun {
-    /// Target cells in printed order, as (row index, column key).
-    pub slots: Vec<(usize, String)>,
+    /// Target cells in printed order.
+    pub slots: Vec<CellAt>,
     /// Each way the printed text could fill the slots, one after another: a value per slot
     /// (0.0 for a blank). Flat, so a run's thousands of choices are one allocation.
     values: Vec<f64>,
@@ -26,7 +24,7 @@ pub struct ShortRun {
 
 impl ShortRun {
     /// A run with no choices yet.
-    pub fn new(slots: Vec<(usize, String)>) -> ShortRun {
+    pub fn new(slots: Vec<CellAt>) -> ShortRun {
         ShortRun {
             slots,
             values: Vec::new(),
@@ -57,7 +55,7 @@ impl ShortRun {
     }
 
     /// A run of `values` printed in order for `slots`: every order-preserving placement.
-    pub fn placements(slots: Vec<(usize, String)>, values: &[f64]) -> (ShortRun, Vec<Vec<usize>>) {
+    pub fn placements(slots: Vec<CellAt>, values: &[f64]) -> (ShortRun, Vec<Vec<usize>>) {
         let places = combinations(slots.len(), values.len());
         let mut run = ShortRun::new(slots);
         let mut v = vec![0.0; run.slots.len()];
@@ -107,14 +105,13 @@ const NODE_BUDGET: usize = 600;
 pub fn solve<'i>(
     runs: &[&ShortRun],
     identities: impl IntoIterator<Item = &'i Identity>,
-    fixed: &dyn Fn(usize, &str) -> Option<f64>,
+    fixed: &dyn Fn(CellAt) -> Option<f64>,
 ) -> Vec<RunResult> {
-    // Looked up for every term of every identity of the table: a fast hash, not SipHash.
-    let mut slot_of: foldhash::HashMap<(usize, &str), (usize, usize)> =
-        foldhash::HashMap::default();
+    // Looked up for every term of every identity of the table.
+    let mut slot_of: foldhash::HashMap<CellAt, (usize, usize)> = foldhash::HashMap::default();
     for (ri, run) in runs.iter().enumerate() {
-        for (si, (row, col)) in run.slots.iter().enumerate() {
-            slot_of.insert((*row, col.as_str()), (ri, si));
+        for (si, at) in run.slots.iter().enumerate() {
+            slot_of.insert(*at, (ri, si));
         }
     }
     let candidates: Vec<usize> = runs.iter().map(|r| r.choices()).collect();
@@ -127,18 +124,18 @@ pub fn solve<'i>(
         .filter(|id| id.relation == Relation::Eq)
         // Most identities touch no run: skip them before building their terms.
         .filter(|id| {
-            id.lhs
+            id.lhs_at
                 .iter()
-                .chain(&id.rhs)
-                .any(|(row, col)| slot_of.contains_key(&(*row, col.as_str())))
+                .chain(&id.rhs_at)
+                .any(|at| slot_of.contains_key(at))
         })
         .filter_map(|id| {
-            let term = |(row, col): &(usize, String)| match slot_of.get(&(*row, col.as_str())) {
+            let term = |at: &CellAt| match slot_of.get(at) {
                 Some(&(run, slot)) => Some(Term::Run { run, slot }),
-                None => fixed(*row, col).map(Term::Fixed),
+                None => fixed(*at).map(Term::Fixed),
             };
-            let lhs: Option<Vec<Term>> = id.lhs.iter().map(term).collect();
-            let rhs: Option<Vec<Term>> = id.rhs.iter().map(term).collect();
+            let lhs: Option<Vec<Term>> = id.lhs_at.iter().map(term).collect();
+            let rhs: Option<Vec<Term>> = id.rhs_at.iter().map(term).collect();
             let c = Constraint {
                 lhs: lhs?,
                 rhs: rhs?,
@@ -558,10 +555,11 @@ fn components(n: usize, constraints: &[Constraint]) -> Vec<Vec<usize>> {
         }
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut index: HashMap<usize, usize> = HashMap::new();
+    // Per root, its group's place in `groups`.
+    let mut index: Vec<Option<usize>> = vec![None; n];
     for x in 0..n {
         let r = root(&mut parent, x);
-        let g = *index.entry(r).or_insert_with(|| {
+        let g = *index[r].get_or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
@@ -622,21 +620,32 @@ mod tests {
     use super::*;
     use crate::model::Severity;
 
+    /// Column names of the test tables; a cell's position is its name's.
+    const NAMES: [&str; 7] = ["a", "b", "c", "t", "x", "y", "z"];
+
+    fn at(row: usize, name: &str) -> CellAt {
+        let cell = NAMES.iter().position(|n| *n == name).unwrap();
+        CellAt { row, cell }
+    }
+
     fn ident(lhs: &[(usize, &str)], rhs: &[(usize, &str)]) -> Identity {
         let v = |s: &[(usize, &str)]| s.iter().map(|(r, c)| (*r, c.to_string())).collect();
+        let p = |s: &[(usize, &str)]| s.iter().map(|(r, c)| at(*r, c)).collect();
         Identity {
             id: "T".into(),
             table: "t".into(),
             along: String::new(),
             lhs: v(lhs),
             rhs: v(rhs),
+            lhs_at: p(lhs),
+            rhs_at: p(rhs),
             relation: Relation::Eq,
             severity: Severity::Error,
         }
     }
 
     fn run(row: usize, cols: &[&str], values: &[f64]) -> ShortRun {
-        ShortRun::placements(cols.iter().map(|c| (row, c.to_string())).collect(), values).0
+        ShortRun::placements(cols.iter().map(|c| at(row, c)).collect(), values).0
     }
 
     fn solve_owned(
@@ -644,7 +653,9 @@ mod tests {
         ids: &[Identity],
         fixed: &dyn Fn(usize, &str) -> Option<f64>,
     ) -> Vec<RunResult> {
-        solve(&runs.iter().collect::<Vec<_>>(), ids, fixed)
+        solve(&runs.iter().collect::<Vec<_>>(), ids, &|a: CellAt| {
+            fixed(a.row, NAMES[a.cell])
+        })
     }
 
     /// The positions each chosen placement puts the values in.
@@ -763,14 +774,14 @@ mod tests {
                 if kept.len() < 3 {
                     let shown: Vec<f64> = kept.iter().map(|&i| v[i]).collect();
                     let (run, places) = ShortRun::placements(
-                        cols.iter().map(|c| (r, c.to_string())).collect(),
+                        cols.iter().map(|c| at(r, c)).collect(),
                         &shown,
                     );
                     truth.push(places.iter().position(|p| *p == kept).unwrap());
                     runs.push(run);
                 }
             }
-            let run_row: Vec<usize> = runs.iter().map(|r| r.slots[0].0).collect();
+            let run_row: Vec<usize> = runs.iter().map(|r| r.slots[0].row).collect();
             let fixed = |r: usize, c: &str| -> Option<f64> {
                 let i = cols.iter().position(|x| *x == c)?;
                 if r == total_row {

@@ -3,8 +3,9 @@
 
 use super::align::{self, ShortRun};
 use super::tokenize::Token;
-use super::{cell_key, span_of, RowHit, TableBuilder};
+use super::{span_of, RowHit, TableBuilder};
 use crate::model::{CellStatus, Finding, Severity};
+use crate::template::CellAt;
 use crate::value::{self, Piece};
 
 /// Trailing empty cells beyond a row's width that still read as the row's own blanks.
@@ -24,7 +25,7 @@ pub(super) struct QueuedRun {
 
 impl QueuedRun {
     /// A run whose values cannot be placed with any confidence (unreadable, or too many ways).
-    fn unreadable(slots: &[(usize, String)], values: &[usize]) -> QueuedRun {
+    fn unreadable(slots: &[CellAt], values: &[usize]) -> QueuedRun {
         QueuedRun {
             run: ShortRun::new(slots.to_vec()),
             sources: Vec::new(),
@@ -109,7 +110,7 @@ pub(super) fn digit_splits(digits: &str, max: usize) -> Vec<Vec<(usize, usize)>>
 
 impl TableBuilder<'_> {
     /// Puts a row's printed tokens into its cells, or queues it for the solver when short.
-    pub(super) fn place(&mut self, tokens: &[Token], hit: &RowHit, slots: &[(usize, String)]) {
+    pub(super) fn place(&mut self, tokens: &[Token], hit: &RowHit, slots: &[CellAt]) {
         let mut printed = hit.slots.clone();
         while printed.last().is_some_and(|&i| !tokens[i].is_value()) {
             printed.pop();
@@ -154,7 +155,7 @@ impl TableBuilder<'_> {
             }
         }
         if printed.len() == n {
-            for (slot, &ti) in slots.iter().zip(&printed) {
+            for (&slot, &ti) in slots.iter().zip(&printed) {
                 if tokens[ti].is_value() {
                     self.set_value(slot, (tokens[ti].start, tokens[ti].end), CellStatus::Ok);
                 }
@@ -172,7 +173,7 @@ impl TableBuilder<'_> {
     pub(super) fn short_run(
         &self,
         tokens: &[Token],
-        slots: &[(usize, String)],
+        slots: &[CellAt],
         values: &[usize],
         explicit: Option<&[usize]>,
     ) -> QueuedRun {
@@ -327,7 +328,7 @@ impl TableBuilder<'_> {
         &mut self,
         tokens: &[Token],
         hit: &RowHit,
-        slots: &[(usize, String)],
+        slots: &[CellAt],
         values: &[usize],
         sub: usize,
     ) {
@@ -346,7 +347,7 @@ impl TableBuilder<'_> {
         let keys: Vec<String> = group
             .iter()
             .filter_map(|&g| slots.get(g))
-            .map(|(ri, c)| cell_key(&self.spec.id, &self.spec.rows[*ri].key, c))
+            .map(|&at| self.key_at(at))
             .collect();
         self.findings.push(Finding {
             rule: "subtotal".into(),
@@ -375,7 +376,7 @@ impl TableBuilder<'_> {
         &mut self,
         tokens: &[Token],
         hit: &RowHit,
-        slots: &[(usize, String)],
+        slots: &[CellAt],
         values: &[usize],
     ) {
         let shown: Vec<&str> = values
@@ -383,15 +384,9 @@ impl TableBuilder<'_> {
             .map(|&i| &self.text[tokens[i].start..tokens[i].end])
             .collect();
         let mut keys = Vec::new();
-        for (ri, col) in slots {
-            if let Some(cell) = self.table.rows[*ri]
-                .cells
-                .iter_mut()
-                .find(|c| &c.column == col)
-            {
-                cell.status = CellStatus::Ambiguous;
-            }
-            keys.push(cell_key(&self.spec.id, &self.spec.rows[*ri].key, col));
+        for &at in slots {
+            self.cell_mut(at).status = CellStatus::Ambiguous;
+            keys.push(self.key_at(at));
         }
         let first = &tokens[values[0]];
         let last = &tokens[values[values.len() - 1]];
@@ -416,15 +411,12 @@ impl TableBuilder<'_> {
 
     pub(super) fn set_value(
         &mut self,
-        (ri, col): &(usize, String),
+        at: CellAt,
         (start, end): (usize, usize),
         status: CellStatus,
     ) {
         let raw = self.text[start..end].to_string();
-        let column = self
-            .spec
-            .column(col)
-            .expect("slot columns come from the spec");
+        let column = self.spec.column_at(at);
         let parsed = value::parse(&raw, column.kind, column.unit.as_deref());
         // Whether a refused text is a not-applicable mark (asked only when it is refused).
         let na = parsed.is_err()
@@ -433,13 +425,7 @@ impl TableBuilder<'_> {
                 Piece::NotApplicable
             );
         let span = span_of(self.line_starts, start, end);
-        let Some(cell) = self.table.rows[*ri]
-            .cells
-            .iter_mut()
-            .find(|c| &c.column == col)
-        else {
-            return;
-        };
+        let cell = self.cell_mut(at);
         cell.raw = Some(raw);
         cell.span = Some(span);
         match parsed {
@@ -471,8 +457,8 @@ impl TableBuilder<'_> {
         let runs: Vec<QueuedRun> = std::mem::take(&mut self.runs);
         let solvable: Vec<&ShortRun> = runs.iter().map(|q| &q.run).collect();
         let table = &*self.table;
-        let fixed = |ri: usize, col: &str| -> Option<f64> {
-            let cell = table.rows.get(ri)?.cells.iter().find(|c| c.column == col)?;
+        let fixed = |at: CellAt| -> Option<f64> {
+            let cell = table.rows.get(at.row)?.cells.get(at.cell)?;
             match cell.status {
                 CellStatus::Ok | CellStatus::Blank | CellStatus::Na => {
                     Some(cell.value.unwrap_or(0.0))
@@ -487,7 +473,7 @@ impl TableBuilder<'_> {
             if run.choices() == 0 {
                 // No placement can be trusted: show the printed values left-packed and make
                 // every cell of the run a question for the reviewer.
-                for (si, slot) in run.slots.iter().enumerate() {
+                for (si, &slot) in run.slots.iter().enumerate() {
                     self.mark_ambiguous(slot, &[]);
                     if let Some(&ti) = queued.value_tokens.get(si) {
                         let tok = &tokens[ti];
@@ -498,7 +484,7 @@ impl TableBuilder<'_> {
             }
             if let Some(exp) = queued.explicit {
                 if result.solved && result.placements == [exp] {
-                    for (si, slot) in run.slots.iter().enumerate() {
+                    for (si, &slot) in run.slots.iter().enumerate() {
                         if let Some(src) = queued.sources[exp * n + si] {
                             self.set_value(slot, src, CellStatus::Ok);
                         }
@@ -510,7 +496,7 @@ impl TableBuilder<'_> {
                     result.placements.swap(0, p);
                 }
             }
-            for (si, slot) in run.slots.iter().enumerate() {
+            for (si, &slot) in run.slots.iter().enumerate() {
                 let mut distinct: Vec<Option<f64>> = Vec::new();
                 for &c in &result.placements {
                     let v = queued.sources[c * n + si].map(|_| run.value(c, si));
@@ -536,19 +522,10 @@ impl TableBuilder<'_> {
         }
     }
 
-    pub(super) fn mark_ambiguous(
-        &mut self,
-        (ri, col): &(usize, String),
-        candidates: &[Option<f64>],
-    ) {
-        if let Some(cell) = self.table.rows[*ri]
-            .cells
-            .iter_mut()
-            .find(|c| &c.column == col)
-        {
-            cell.status = CellStatus::Ambiguous;
-            cell.value = None;
-            cell.candidates = candidates.to_vec();
-        }
+    pub(super) fn mark_ambiguous(&mut self, at: CellAt, candidates: &[Option<f64>]) {
+        let cell = self.cell_mut(at);
+        cell.status = CellStatus::Ambiguous;
+        cell.value = None;
+        cell.candidates = candidates.to_vec();
     }
 }

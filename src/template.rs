@@ -384,7 +384,7 @@ impl TableSpec {
         let only = self.rows[ri].columns.as_deref();
         self.columns
             .iter()
-            .filter(move |c| only.is_none_or(|keys| keys.iter().any(|k| *k == c.key)))
+            .filter(move |c| only.is_none_or(|keys| keys.contains(&c.key)))
     }
 }
 

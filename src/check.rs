@@ -22,7 +22,7 @@ pub fn run(report: &mut Report, template: &Template) {
     let kept: Vec<Finding> = report
         .findings
         .iter()
-        .filter(|f| EXTRACT_RULES.contains(&f.rule.as_str()))
+        .filter(|f| EXTRACT_RULES.contains(&f.rule.as_ref()))
         .filter(|f| f.cells.is_empty() || !f.cells.iter().all(reviewed))
         .cloned()
         .collect();
@@ -358,7 +358,7 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
         .identity_spec(&id.id)
         .map_or("", |s| s.name.as_str());
     Some(Finding {
-        rule: id.id.clone(),
+        rule: id.id.clone().into(),
         severity: id.severity,
         cells: id.cell_keys(spec),
         message: format!(
@@ -445,7 +445,7 @@ mod identity_tests {
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
-            .map(|f| f.rule.as_str())
+            .map(|f| f.rule.as_ref())
             .collect();
         fired.sort();
         fired.dedup();
@@ -481,7 +481,7 @@ mod identity_tests {
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
-            .map(|f| (f.rule.as_str(), f.cells.as_slice()))
+            .map(|f| (f.rule.as_ref(), f.cells.as_slice()))
             .collect();
         assert!(
             fired.iter().any(|(rule, cells)| *rule == "H2"

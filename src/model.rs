@@ -173,7 +173,8 @@ pub enum Severity {
 /// Something the reviewer should look at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: String,
+    /// The rule's id: borrowed for the rules the program knows, owned when read from JSON.
+    pub rule: Name,
     pub severity: Severity,
     pub cells: Vec<String>,
     pub message: String,

@@ -612,7 +612,7 @@ fn reviewed_values(extracted: &Report, mut reviewed: Report, template: &Template
     reviewed.findings = extracted
         .findings
         .iter()
-        .filter(|f| extract::EXTRACT_RULES.contains(&f.rule.as_str()))
+        .filter(|f| extract::EXTRACT_RULES.contains(&f.rule.as_ref()))
         .cloned()
         .collect();
     check::run(&mut reviewed, template);

@@ -108,7 +108,11 @@ pub fn solve<'i>(
     fixed: &dyn Fn(CellAt) -> Option<f64>,
 ) -> Vec<RunResult> {
     // Looked up for every term of every identity of the table.
-    let mut slot_of: foldhash::HashMap<CellAt, (usize, usize)> = foldhash::HashMap::default();
+    let mut slot_of: foldhash::HashMap<CellAt, (usize, usize)> =
+        foldhash::HashMap::with_capacity_and_hasher(
+            runs.iter().map(|r| r.slots.len()).sum(),
+            Default::default(),
+        );
     for (ri, run) in runs.iter().enumerate() {
         for (si, at) in run.slots.iter().enumerate() {
             slot_of.insert(*at, (ri, si));
@@ -134,11 +138,16 @@ pub fn solve<'i>(
                 Some(&(run, slot)) => Some(Term::Run { run, slot }),
                 None => fixed(*at).map(Term::Fixed),
             };
-            let lhs: Option<Vec<Term>> = id.lhs_at.iter().map(term).collect();
-            let rhs: Option<Vec<Term>> = id.rhs_at.iter().map(term).collect();
+            let side = |cells: &[CellAt]| -> Option<Vec<Term>> {
+                let mut terms = Vec::with_capacity(cells.len());
+                for at in cells {
+                    terms.push(term(at)?);
+                }
+                Some(terms)
+            };
             let c = Constraint {
-                lhs: lhs?,
-                rhs: rhs?,
+                lhs: side(&id.lhs_at)?,
+                rhs: side(&id.rhs_at)?,
             };
             let touches = c.terms().any(|t| matches!(t, Term::Run { .. }));
             // Constraints naming a run whose placements were not enumerated cannot be used.
@@ -148,17 +157,34 @@ pub fn solve<'i>(
             (touches && usable).then_some(c)
         })
         .collect();
+    // Per run, the constraints it is in, and for each of them and each of the run's choices
+    // what the choice adds to the left side less what it adds to the right: all a
+    // feasibility test needs of the run, computed once rather than at every test.
     let mut touching: Vec<Vec<usize>> = vec![Vec::new(); runs.len()];
+    let mut own_diffs: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
     for (ki, k) in constraints.iter().enumerate() {
-        for t in k.terms() {
-            if let Term::Run { run, .. } = t {
-                if !touching[run].contains(&ki) {
-                    touching[run].push(ki);
-                }
+        let signed = k
+            .lhs
+            .iter()
+            .map(|t| (t, 1.0))
+            .chain(k.rhs.iter().map(|t| (t, -1.0)));
+        for (t, sign) in signed {
+            let Term::Run { run, slot } = *t else {
+                continue;
+            };
+            let choices = runs[run].choices();
+            // Constraints come in order, so one already noted for this run is its last.
+            if touching[run].last() != Some(&ki) {
+                touching[run].push(ki);
+                let len = own_diffs[run].len();
+                own_diffs[run].resize(len + choices, 0.0);
+            }
+            let at = own_diffs[run].len() - choices;
+            for (c, d) in own_diffs[run][at..].iter_mut().enumerate() {
+                *d += sign * runs[run].value(c, slot);
             }
         }
     }
-    let own_slots = own_slots(&constraints, &touching);
     let mut slot_base = Vec::with_capacity(runs.len());
     let mut slots = 0;
     for run in runs {
@@ -169,7 +195,7 @@ pub fn solve<'i>(
         runs,
         constraints: &constraints,
         touching: &touching,
-        own_slots,
+        own_diffs,
         slot_base,
     };
 
@@ -236,30 +262,6 @@ pub fn solve<'i>(
         .collect()
 }
 
-/// Per run, for each constraint it touches (in `touching` order), its own slots.
-fn own_slots(constraints: &[Constraint], touching: &[Vec<usize>]) -> Vec<Vec<OwnSlots>> {
-    touching
-        .iter()
-        .enumerate()
-        .map(|(r, ks)| {
-            ks.iter()
-                .map(|&ki| {
-                    let own = |terms: &[Term]| -> Vec<usize> {
-                        terms
-                            .iter()
-                            .filter_map(|t| match *t {
-                                Term::Run { run, slot } if run == r => Some(slot),
-                                _ => None,
-                            })
-                            .collect()
-                    };
-                    (own(&constraints[ki].lhs), own(&constraints[ki].rhs))
-                })
-                .collect()
-        })
-        .collect()
-}
-
 impl Constraint {
     fn terms(&self) -> impl Iterator<Item = Term> + '_ {
         self.lhs.iter().chain(&self.rhs).copied()
@@ -282,7 +284,7 @@ struct State {
     saved: Vec<(f64, f64)>,
     /// Work space of `propagate`, kept to avoid allocating per step.
     queue: Vec<usize>,
-    views: Vec<Bounds>,
+    views: Vec<(f64, f64)>,
     /// Per run, where its slots start in `ranges` (as in `Problem`).
     slot_base: Vec<usize>,
 }
@@ -334,15 +336,13 @@ struct Bounds {
     rhi: f64,
 }
 
-/// A run's own slots in a constraint: on the left side, on the right.
-type OwnSlots = (Vec<usize>, Vec<usize>);
-
 struct Problem<'a> {
     runs: &'a [&'a ShortRun],
     constraints: &'a [Constraint],
     touching: &'a [Vec<usize>],
-    /// Per run, for each constraint it touches (in `touching` order), its own slots.
-    own_slots: Vec<Vec<OwnSlots>>,
+    /// Per run, for each constraint it touches (in `touching` order) and each of its choices,
+    /// what the choice adds to the left side less what it adds to the right.
+    own_diffs: Vec<Vec<f64>>,
     /// Per run, where its slots start in the state's flat `ranges`.
     slot_base: Vec<usize>,
 }
@@ -414,14 +414,12 @@ impl Problem<'_> {
         Bounds { llo, lhi, rlo, rhi }
     }
 
-    /// Whether a constraint (`view` of the others, `own` slots of run `r` on each side) can
-    /// hold with run `r` placed by candidate `c`.
-    fn feasible(&self, view: &Bounds, own: &OwnSlots, r: usize, c: usize) -> bool {
-        let run = self.runs[r];
-        let sum = |slots: &[usize]| -> f64 { slots.iter().map(|&s| run.value(c, s)).sum() };
-        let (l, rr) = (sum(&own.0), sum(&own.1));
+    /// The range a run's own contribution (left less right, see `own_diffs`) must fall in
+    /// for a constraint to hold, given the `view` of its other terms: `lhs = rhs` is
+    /// possible when `llo + d <= rhi` and `rlo <= lhi + d`.
+    fn allowed(view: &Bounds) -> (f64, f64) {
         const EPS: f64 = 1e-6;
-        view.llo + l <= view.rhi + rr + EPS && view.rlo + rr <= view.lhi + l + EPS
+        (view.rlo - view.lhi - EPS, view.rhi - view.llo + EPS)
     }
 
     /// Narrows the domains of `start` (and whatever their narrowing affects) to a fixpoint;
@@ -433,21 +431,19 @@ impl Problem<'_> {
             let before = state.len[r];
             let mut views = std::mem::take(&mut state.views);
             views.clear();
-            views.extend(
-                self.touching[r]
-                    .iter()
-                    .map(|&ki| self.view_from(&self.constraints[ki], &state.ranges, r)),
-            );
-            let own = &self.own_slots[r];
+            views.extend(self.touching[r].iter().map(|&ki| {
+                Self::allowed(&self.view_from(&self.constraints[ki], &state.ranges, r))
+            }));
+            let diffs = &self.own_diffs[r];
+            let choices = self.runs[r].choices();
             let cands = &mut state.cands[r];
             let mut kept = 0;
             for i in 0..before {
                 let c = cands[i];
-                if views
-                    .iter()
-                    .zip(own)
-                    .all(|(v, o)| self.feasible(v, o, r, c))
-                {
+                if views.iter().enumerate().all(|(j, &(lo, hi))| {
+                    let d = diffs[j * choices + c];
+                    lo <= d && d <= hi
+                }) {
                     cands.swap(i, kept);
                     kept += 1;
                 }
@@ -540,18 +536,18 @@ fn components(n: usize, constraints: &[Constraint]) -> Vec<Vec<usize>> {
         x
     }
     for k in constraints {
-        let runs: Vec<usize> = k
-            .lhs
-            .iter()
-            .chain(&k.rhs)
-            .filter_map(|t| match t {
-                Term::Run { run, .. } => Some(*run),
-                Term::Fixed(_) => None,
-            })
-            .collect();
-        for w in runs.windows(2) {
-            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
-            parent[a] = b;
+        // Every run of a constraint joins the first one's group.
+        let mut first: Option<usize> = None;
+        for t in k.terms() {
+            if let Term::Run { run, .. } = t {
+                match first {
+                    None => first = Some(run),
+                    Some(f) => {
+                        let (a, b) = (root(&mut parent, f), root(&mut parent, run));
+                        parent[a] = b;
+                    }
+                }
+            }
         }
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();

@@ -32,6 +32,10 @@ struct Entry {
     core_chars: usize,
     /// Which characters the core has, hashed to 64 bits (see [`char_signature`]).
     core_signature: u64,
+    /// The label's first and last characters: a label can only start or end a token that
+    /// starts or ends the same way, a test far cheaper than comparing the text.
+    first: char,
+    last: char,
 }
 
 /// A 64-bit set of the characters of `s` (each hashed to one bit). Every character one string
@@ -164,6 +168,8 @@ impl LabelIndex {
                 let core = strip_ordinal(&full).to_string();
                 entries.push(Entry {
                     row,
+                    first: full.chars().next().unwrap_or('\0'),
+                    last: full.chars().next_back().unwrap_or('\0'),
                     full_chars: full.chars().count(),
                     core_chars: core.chars().count(),
                     core_signature: char_signature(&core),
@@ -191,12 +197,17 @@ impl LabelIndex {
             return Some((e.row, MatchKind::Core));
         }
         let tlen = full.chars().count();
+        let (tfirst, tlast) = (
+            full.chars().next().unwrap_or('\0'),
+            full.chars().next_back().unwrap_or('\0'),
+        );
         // The longest label that ends the token wins: `2.重复申请` over `申请`-like tails.
         if let Some(e) = self
             .entries
             .iter()
             .filter(|e| {
-                e.full_chars >= MIN_CORE_CHARS
+                e.last == tlast
+                    && e.full_chars >= MIN_CORE_CHARS
                     && tlen <= e.full_chars + 16
                     && full.ends_with(&e.full)
             })
@@ -206,10 +217,9 @@ impl LabelIndex {
         }
         // A label cut by a wrap: a long enough start of exactly one label.
         if tlen >= MIN_PREFIX_CHARS {
-            let mut starts = self
-                .entries
-                .iter()
-                .filter(|e| e.full.len() > full.len() && e.full.starts_with(full));
+            let mut starts = self.entries.iter().filter(|e| {
+                e.first == tfirst && e.full.len() > full.len() && e.full.starts_with(full)
+            });
             if let Some(e) = starts.next() {
                 if starts.all(|o| o.row == e.row) {
                     return Some((e.row, MatchKind::Prefix));

@@ -110,10 +110,15 @@ impl TableBuilder<'_> {
     /// Each text token's row label match, computed once for the table.
     pub(super) fn match_labels(&self, tokens: &[Token]) -> Vec<Option<(usize, MatchKind)>> {
         let index = self.spec.label_index();
-        tokens
-            .iter()
-            .map(|t| t.text().and_then(|text| index.find(text)))
-            .collect()
+        // Filled in place: most tokens are figures and empty cells, and building a `None` for
+        // each through the iterator chain stalled on every store.
+        let mut matches = vec![None; tokens.len()];
+        for (slot, token) in matches.iter_mut().zip(tokens) {
+            if let Some(text) = token.text() {
+                *slot = index.find(text);
+            }
+        }
+        matches
     }
 
     /// Rows recognised by label; each takes the value tokens up to the next text token.

@@ -342,3 +342,31 @@ fn check_prints_narrative_mismatches() {
                 .and(predicate::str::contains("无法提供6件")),
         );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `extract -o - | head -c 100`: the reader goes away while JSON is still being written.
+    for args in [
+        vec!["extract", "-q", "-o", "-"],
+        vec!["check", "--json", "-q", "--no-cache"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tablereview"))
+            .args(&args)
+            .arg(fixture("001_8b45603aceec5a0e.txt"))
+            .arg(fixture("000_7a2d16d58913ef59.txt"))
+            .arg(fixture("002_0f59753cce69c6af.txt"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert!(
+            out.status.code() == Some(0) || out.status.code() == Some(1),
+            "{args:?}: {:?}",
+            out.status
+        );
+    }
+}

@@ -33,7 +33,7 @@ pub fn run(report: &mut Report, template: &Template) {
         .filter(|(_, _, c)| {
             !matches!(
                 c.status,
-                CellStatus::Ok | CellStatus::Edited | CellStatus::Confirmed
+                CellStatus::Ok | CellStatus::Missing | CellStatus::Edited | CellStatus::Confirmed
             )
         })
         .count();
@@ -301,18 +301,8 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
             _ => Some(cell.value.unwrap_or(0.0)),
         }
     };
-    let l: f64 = id
-        .lhs
-        .iter()
-        .zip(&id.lhs_at)
-        .map(value)
-        .sum::<Option<f64>>()?;
-    let r: f64 = id
-        .rhs
-        .iter()
-        .zip(&id.rhs_at)
-        .map(value)
-        .sum::<Option<f64>>()?;
+    let l: f64 = side(&id.lhs, &id.lhs_at).map(value).sum::<Option<f64>>()?;
+    let r: f64 = side(&id.rhs, &id.rhs_at).map(value).sum::<Option<f64>>()?;
     let holds = match id.relation {
         Relation::Eq => (l - r).abs() < 1e-6,
         Relation::Le => l <= r + 1e-6,
@@ -321,8 +311,8 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
         return None;
     }
     // Failing is rare: only now are the terms gathered for the message.
-    let lhs: Vec<f64> = id.lhs.iter().zip(&id.lhs_at).filter_map(value).collect();
-    let rhs: Vec<f64> = id.rhs.iter().zip(&id.rhs_at).filter_map(value).collect();
+    let lhs: Vec<f64> = side(&id.lhs, &id.lhs_at).filter_map(value).collect();
+    let rhs: Vec<f64> = side(&id.rhs, &id.rhs_at).filter_map(value).collect();
     let names = |side: &[(usize, String)]| -> String {
         side.iter()
             .map(
@@ -368,6 +358,14 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
         ),
         span: None,
     })
+}
+
+/// One side of an identity: each cell's (row, column) with its position.
+fn side<'a>(
+    names: &'a [(usize, String)],
+    at: &'a [CellAt],
+) -> impl Iterator<Item = (&'a (usize, String), &'a CellAt)> {
+    names.iter().zip(at)
 }
 
 /// `22`, or `16+0+…+1 = 23` for several terms.

@@ -131,5 +131,6 @@ fn no_cell_is_wrong_without_a_flag_across_all_fixtures() {
     assert_eq!((total_exact, total_flagged), PINNED);
 }
 
-/// Exact and flagged cells over all variants, as measured when the variants were added.
-const PINNED: (usize, usize) = (3380, 18);
+/// Exact and flagged cells over all variants, as measured when the variants were added (the
+/// glued appeals row of html_glued became readable when run-own identities pruned placements).
+const PINNED: (usize, usize) = (3395, 3);

@@ -10,6 +10,9 @@
 
 use crate::template::{CellAt, Identity, Relation};
 
+mod enumerate;
+pub use enumerate::{binomial, combinations, for_each_combination, for_each_placement, OwnChecks};
+
 /// A row (or run of rows) that printed fewer values than it has cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShortRun {
@@ -78,6 +81,8 @@ pub struct RunResult {
     /// False when no joint placement satisfies the identities (or the search gave up); the
     /// placements are then the ones each run allows on its own.
     pub solved: bool,
+    /// True when the run had no joint answer and was judged alone, with the others open.
+    pub alone: bool,
 }
 
 /// A cell of an identity as the search sees it.
@@ -235,6 +240,7 @@ pub fn solve<'i>(
                 outcome[r] = Some(RunResult {
                     placements,
                     solved: !search.solutions.is_empty(),
+                    alone: false,
                 });
             }
         }
@@ -256,6 +262,7 @@ pub fn solve<'i>(
                 RunResult {
                     placements,
                     solved: false,
+                    alone: true,
                 }
             })
         })
@@ -569,53 +576,6 @@ fn components(n: usize, constraints: &[Constraint]) -> Vec<Vec<usize>> {
     groups
 }
 
-/// All increasing `k`-subsets of `0..n`, in lexicographic order (left-packed first).
-pub fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
-    let mut out = Vec::new();
-    for_each_combination(n, k, &mut |idx| {
-        out.push(idx.to_vec());
-        out.len() <= MAX_CANDIDATES
-    });
-    out
-}
-
-/// The number of `k`-subsets of `0..n` (saturating).
-pub fn binomial(n: usize, k: usize) -> usize {
-    if k > n {
-        return 0;
-    }
-    let k = k.min(n - k);
-    (0..k).fold(1usize, |acc, i| acc.saturating_mul(n - i) / (i + 1))
-}
-
-/// Calls `f` with each increasing `k`-subset of `0..n`, in lexicographic order, without
-/// allocating one per subset; false when `f` asked to stop.
-pub fn for_each_combination(n: usize, k: usize, f: &mut dyn FnMut(&[usize]) -> bool) -> bool {
-    if k > n {
-        return true;
-    }
-    let mut idx: Vec<usize> = (0..k).collect();
-    loop {
-        if !f(&idx) {
-            return false;
-        }
-        let mut i = k;
-        loop {
-            if i == 0 {
-                return true;
-            }
-            i -= 1;
-            if idx[i] < n - k + i {
-                idx[i] += 1;
-                for j in i + 1..k {
-                    idx[j] = idx[j - 1] + 1;
-                }
-                break;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -667,19 +627,6 @@ mod tests {
             .iter()
             .map(|&c| places[c].clone())
             .collect()
-    }
-
-    #[test]
-    fn combinations_are_ordered_and_complete() {
-        assert_eq!(combinations(3, 2), vec![vec![0, 1], vec![0, 2], vec![1, 2]]);
-        assert_eq!(combinations(7, 5).len(), 21);
-        assert_eq!(combinations(2, 3), Vec::<Vec<usize>>::new());
-        assert_eq!(combinations(4, 0), vec![Vec::<usize>::new()]);
-        for n in 0..12 {
-            for k in 0..=n + 1 {
-                assert_eq!(binomial(n, k), combinations(n, k).len(), "C({n}, {k})");
-            }
-        }
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub(super) struct QueuedRun {
     value_tokens: Vec<usize>,
     /// The choice that explicit trailing empty cells suggest, if any.
     explicit: Option<usize>,
+    /// The value slots explicit trailing empty cells suggest (to enumerate the run again).
+    explicit_slots: Option<Vec<usize>>,
+    /// Whether placements breaking the run's own identities were left out.
+    filtered: bool,
 }
 
 impl QueuedRun {
@@ -31,6 +35,8 @@ impl QueuedRun {
             sources: Vec::new(),
             value_tokens: values.to_vec(),
             explicit: None,
+            explicit_slots: None,
+            filtered: false,
         }
     }
 }
@@ -40,6 +46,9 @@ pub(super) type Sourced = (f64, usize, usize);
 
 /// Ways to fill one short run considered at most; past this it stays ambiguous.
 pub(super) const MAX_CHOICES: usize = 20_000;
+/// Slots decided while enumerating one short run's placements, at most (about what storing
+/// `MAX_CHOICES` placements of a long run costs); past this it stays ambiguous.
+const PLACEMENT_BUDGET: usize = 400_000;
 
 /// Calls `f` with every sequence made by picking one alternative per printed value; false when
 /// `f` asked to stop.
@@ -108,6 +117,61 @@ pub(super) fn digit_splits(digits: &str, max: usize) -> Vec<Vec<(usize, usize)>>
     out
 }
 
+/// The placements of one reading of a short run that keep `own`, with their sources; `None`
+/// when there are too many to consider.
+fn fill_run(
+    slots: &[CellAt],
+    values: &[usize],
+    alternatives: &[Vec<Vec<Sourced>>],
+    own: &align::OwnChecks,
+    explicit: Option<&[usize]>,
+) -> Option<QueuedRun> {
+    let n = slots.len();
+    let mut run = ShortRun::new(slots.to_vec());
+    let mut sources: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut explicit_choice = None;
+    let mut sequence: Vec<Sourced> = Vec::new();
+    let mut seq_values: Vec<f64> = Vec::new();
+    let mut budget = PLACEMENT_BUDGET;
+    let single_reading = alternatives.iter().all(|a| a.len() == 1);
+    if single_reading && own.is_empty() {
+        // One placement per combination, known in advance.
+        let count = align::binomial(n, values.len()).min(MAX_CHOICES);
+        run.reserve(count);
+        sources.reserve(count * n);
+    }
+    let complete = expand(alternatives, 0, &mut sequence, &mut |seq| {
+        if seq.len() > n {
+            return true;
+        }
+        seq_values.clear();
+        seq_values.extend(seq.iter().map(|s| s.0));
+        align::for_each_placement(n, &seq_values, own, &mut budget, &mut |place, vals| {
+            if run.choices() >= MAX_CHOICES {
+                return false;
+            }
+            let at = sources.len();
+            sources.resize(at + n, None);
+            for (i, &slot) in place.iter().enumerate() {
+                sources[at + slot] = Some((seq[i].1, seq[i].2));
+            }
+            if single_reading && explicit == Some(place) {
+                explicit_choice = Some(run.choices());
+            }
+            run.push_choice(vals);
+            true
+        })
+    });
+    complete.then(|| QueuedRun {
+        run,
+        sources,
+        value_tokens: values.to_vec(),
+        explicit: explicit_choice,
+        explicit_slots: explicit.map(<[usize]>::to_vec),
+        filtered: !own.is_empty(),
+    })
+}
+
 impl TableBuilder<'_> {
     /// Puts a row's printed tokens into its cells, or queues it for the solver when short.
     pub(super) fn place(&mut self, tokens: &[Token], hit: &RowHit, slots: &[CellAt]) {
@@ -163,7 +227,7 @@ impl TableBuilder<'_> {
         } else if values.len() > n {
             self.overflow(tokens, hit, slots, &values);
         } else {
-            let queued = self.short_run(tokens, slots, &values, explicit.as_deref());
+            let queued = self.short_run(tokens, slots, &values, explicit.as_deref(), true);
             self.runs.push(queued);
         }
     }
@@ -176,6 +240,7 @@ impl TableBuilder<'_> {
         slots: &[CellAt],
         values: &[usize],
         explicit: Option<&[usize]>,
+        own_checks: bool,
     ) -> QueuedRun {
         let n = slots.len();
         let mut alternatives: Vec<Vec<Vec<Sourced>>> = Vec::new();
@@ -217,48 +282,34 @@ impl TableBuilder<'_> {
                 alternatives.push(vec![vec![(v, tok.start, tok.end)]]);
             }
         }
-        let mut run = ShortRun::new(slots.to_vec());
-        let mut sources: Vec<Option<(usize, usize)>> = Vec::new();
-        let mut explicit_choice = None;
-        let mut sequence: Vec<Sourced> = Vec::new();
-        let mut vals = vec![0.0; n];
-        let single_reading = alternatives.iter().all(|a| a.len() == 1);
-        if single_reading {
-            // The usual case: one placement per combination, known in advance.
-            let count = align::binomial(n, values.len()).min(MAX_CHOICES);
-            run.reserve(count);
-            sources.reserve(count * n);
-        }
-        let complete = expand(&alternatives, 0, &mut sequence, &mut |seq| {
-            if seq.len() > n {
-                return true;
-            }
-            align::for_each_combination(n, seq.len(), &mut |place| {
-                if run.choices() >= MAX_CHOICES {
-                    return false;
-                }
-                vals.fill(0.0);
-                let at = sources.len();
-                sources.resize(at + n, None);
-                for (i, &slot) in place.iter().enumerate() {
-                    vals[slot] = seq[i].0;
-                    sources[at + slot] = Some((seq[i].1, seq[i].2));
-                }
-                if single_reading && explicit == Some(place) {
-                    explicit_choice = Some(run.choices());
-                }
-                run.push_choice(&vals);
-                true
-            })
-        });
-        if !complete || run.choices() == 0 {
-            return QueuedRun::unreadable(slots, values);
-        }
-        QueuedRun {
-            run,
-            sources,
-            value_tokens: values.to_vec(),
-            explicit: explicit_choice,
+        let table_id = &self.spec.id;
+        let own = if own_checks {
+            align::OwnChecks::new(
+                slots,
+                self.template
+                    .identities()
+                    .iter()
+                    .filter(|i| &i.table == table_id),
+            )
+        } else {
+            align::OwnChecks::default()
+        };
+        let queued = fill_run(slots, values, &alternatives, &own, explicit);
+        // No placement keeps the run's own identities: the table is inconsistent, and the
+        // solver is given every placement so that its fallback shows them all.
+        let queued = match queued {
+            Some(q) if q.run.choices() == 0 && !own.is_empty() => fill_run(
+                slots,
+                values,
+                &alternatives,
+                &align::OwnChecks::default(),
+                explicit,
+            ),
+            q => q,
+        };
+        match queued {
+            Some(q) if q.run.choices() > 0 => q,
+            _ => QueuedRun::unreadable(slots, values),
         }
     }
 
@@ -454,8 +505,7 @@ impl TableBuilder<'_> {
             .identities()
             .iter()
             .filter(|i| &i.table == table_id);
-        let runs: Vec<QueuedRun> = std::mem::take(&mut self.runs);
-        let solvable: Vec<&ShortRun> = runs.iter().map(|q| &q.run).collect();
+        let mut runs: Vec<QueuedRun> = std::mem::take(&mut self.runs);
         let table = &*self.table;
         let fixed = |at: CellAt| -> Option<f64> {
             let cell = table.rows.get(at.row)?.cells.get(at.cell)?;
@@ -466,7 +516,24 @@ impl TableBuilder<'_> {
                 _ => None,
             }
         };
-        let results = align::solve(&solvable, identities, &fixed);
+        let solvable: Vec<&ShortRun> = runs.iter().map(|q| &q.run).collect();
+        let mut results = align::solve(&solvable, identities.clone(), &fixed);
+        if runs.iter().any(|q| q.filtered) && results.iter().any(|r| r.alone) {
+            // Without a joint answer each run is judged with the others left wholly open,
+            // the placements breaking their own identities included: solved again unfiltered,
+            // so an inconsistent table is never read more confidently for the shortcut.
+            for q in runs.iter_mut().filter(|q| q.filtered) {
+                *q = self.short_run(
+                    tokens,
+                    &q.run.slots,
+                    &q.value_tokens,
+                    q.explicit_slots.as_deref(),
+                    false,
+                );
+            }
+            let solvable: Vec<&ShortRun> = runs.iter().map(|q| &q.run).collect();
+            results = align::solve(&solvable, identities, &fixed);
+        }
         for (queued, mut result) in runs.iter().zip(results) {
             let run = &queued.run;
             let n = run.slots.len();

@@ -85,14 +85,18 @@ pub struct RunResult {
     pub alone: bool,
 }
 
-/// A cell of an identity as the search sees it.
+/// A cell of an identity that a short run fills.
 #[derive(Debug, Clone, Copy)]
-enum Term {
-    Fixed(f64),
-    Run { run: usize, slot: usize },
+struct Term {
+    run: usize,
+    slot: usize,
 }
 
+/// An identity as the search sees it: the cells outside every run are summed once, since a
+/// column identity names some twenty cells of which only a few are in runs.
 struct Constraint {
+    lhs_fixed: f64,
+    rhs_fixed: f64,
     lhs: Vec<Term>,
     rhs: Vec<Term>,
 }
@@ -139,27 +143,27 @@ pub fn solve<'i>(
                 .any(|at| slot_of.contains_key(at))
         })
         .filter_map(|id| {
-            let term = |at: &CellAt| match slot_of.get(at) {
-                Some(&(run, slot)) => Some(Term::Run { run, slot }),
-                None => fixed(*at).map(Term::Fixed),
-            };
-            let side = |cells: &[CellAt]| -> Option<Vec<Term>> {
-                let mut terms = Vec::with_capacity(cells.len());
+            let side = |cells: &[CellAt]| -> Option<(f64, Vec<Term>)> {
+                let mut sum = 0.0;
+                let mut terms = Vec::new();
                 for at in cells {
-                    terms.push(term(at)?);
+                    match slot_of.get(at) {
+                        Some(&(run, slot)) => terms.push(Term { run, slot }),
+                        None => sum += fixed(*at)?,
+                    }
                 }
-                Some(terms)
+                Some((sum, terms))
             };
+            let ((lhs_fixed, lhs), (rhs_fixed, rhs)) = (side(&id.lhs_at)?, side(&id.rhs_at)?);
             let c = Constraint {
-                lhs: side(&id.lhs_at)?,
-                rhs: side(&id.rhs_at)?,
+                lhs_fixed,
+                rhs_fixed,
+                lhs,
+                rhs,
             };
-            let touches = c.terms().any(|t| matches!(t, Term::Run { .. }));
             // Constraints naming a run whose placements were not enumerated cannot be used.
-            let usable = c
-                .terms()
-                .all(|t| !matches!(t, Term::Run { run, .. } if !searchable[run]));
-            (touches && usable).then_some(c)
+            let usable = c.terms().all(|t| searchable[t.run]);
+            (c.terms().next().is_some() && usable).then_some(c)
         })
         .collect();
     // Per run, the constraints it is in, and for each of them and each of the run's choices
@@ -173,10 +177,7 @@ pub fn solve<'i>(
             .iter()
             .map(|t| (t, 1.0))
             .chain(k.rhs.iter().map(|t| (t, -1.0)));
-        for (t, sign) in signed {
-            let Term::Run { run, slot } = *t else {
-                continue;
-            };
+        for (&Term { run, slot }, sign) in signed {
             let choices = runs[run].choices();
             // Constraints come in order, so one already noted for this run is its last.
             if touching[run].last() != Some(&ki) {
@@ -412,17 +413,17 @@ impl Problem<'_> {
     /// `ranges`). Computed once per run and constraint, so testing each of a large domain's
     /// candidates only adds up the run's own slots.
     fn view_from(&self, k: &Constraint, ranges: &[(f64, f64)], r: usize) -> Bounds {
-        let side = |terms: &[Term]| {
-            terms.iter().fold((0.0, 0.0), |(lo, hi), t| match *t {
-                Term::Fixed(v) => (lo + v, hi + v),
-                Term::Run { run, .. } if run == r => (lo, hi),
-                Term::Run { run, slot } => {
-                    let (a, b) = ranges[self.slot_base[run] + slot];
+        let side = |fixed: f64, terms: &[Term]| {
+            terms.iter().fold((fixed, fixed), |(lo, hi), t| {
+                if t.run == r {
+                    (lo, hi)
+                } else {
+                    let (a, b) = ranges[self.slot_base[t.run] + t.slot];
                     (lo + a, hi + b)
                 }
             })
         };
-        let ((llo, lhi), (rlo, rhi)) = (side(&k.lhs), side(&k.rhs));
+        let ((llo, lhi), (rlo, rhi)) = (side(k.lhs_fixed, &k.lhs), side(k.rhs_fixed, &k.rhs));
         Bounds { llo, lhi, rlo, rhi }
     }
 
@@ -467,11 +468,9 @@ impl Problem<'_> {
             if kept < before {
                 self.narrow(state, r, kept);
                 for &ki in &self.touching[r] {
-                    for t in self.constraints[ki].terms() {
-                        if let Term::Run { run, .. } = t {
-                            if run != r && !state.queue.contains(&run) {
-                                state.queue.push(run);
-                            }
+                    for Term { run, .. } in self.constraints[ki].terms() {
+                        if run != r && !state.queue.contains(&run) {
+                            state.queue.push(run);
                         }
                     }
                 }
@@ -550,14 +549,12 @@ fn components(n: usize, constraints: &[Constraint]) -> Vec<Vec<usize>> {
     for k in constraints {
         // Every run of a constraint joins the first one's group.
         let mut first: Option<usize> = None;
-        for t in k.terms() {
-            if let Term::Run { run, .. } = t {
-                match first {
-                    None => first = Some(run),
-                    Some(f) => {
-                        let (a, b) = (root(&mut parent, f), root(&mut parent, run));
-                        parent[a] = b;
-                    }
+        for Term { run, .. } in k.terms() {
+            match first {
+                None => first = Some(run),
+                Some(f) => {
+                    let (a, b) = (root(&mut parent, f), root(&mut parent, run));
+                    parent[a] = b;
                 }
             }
         }

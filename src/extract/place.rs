@@ -134,9 +134,13 @@ fn fill_run(
     let mut seq_values: Vec<f64> = Vec::new();
     let mut budget = PLACEMENT_BUDGET;
     let single_reading = alternatives.iter().all(|a| a.len() == 1);
-    if single_reading && own.is_empty() {
-        // One placement per combination, known in advance.
-        let count = align::binomial(n, values.len()).min(MAX_CHOICES);
+    if single_reading {
+        // One placement per combination, or a few when the run's own identities prune them.
+        let count = align::binomial(n, values.len()).min(if own.is_empty() {
+            MAX_CHOICES
+        } else {
+            64
+        });
         run.reserve(count);
         sources.reserve(count * n);
     }

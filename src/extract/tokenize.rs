@@ -408,7 +408,8 @@ pub fn push_normalized(s: &str, out: &mut String) {
             b,
             b'\t'..=b'\r' | b' ' | b'\'' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF
         ) {
-            i += 1;
+            // A whole character at a time: labels are mostly three-byte Chinese.
+            i += utf8_len(b);
             continue;
         }
         let c = s[i..].chars().next().unwrap_or(' ');

@@ -387,6 +387,28 @@ fn check(
     })
 }
 
+/// Where an export goes: standard output, or a file put in place when complete.
+enum ExportSink {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File(std::io::BufWriter<files::Output>),
+}
+
+impl Write for ExportSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            ExportSink::Stdout(w) => w.write(buf),
+            ExportSink::File(w) => w.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            ExportSink::Stdout(w) => w.flush(),
+            ExportSink::File(w) => w.flush(),
+        }
+    }
+}
+
 fn export(
     paths: &[PathBuf],
     output: &Path,
@@ -412,25 +434,10 @@ fn export(
     let (reports, mut failed) = inputs(paths);
     let bar = progress(reports.len(), quiet);
     // A file export is written beside its target and renamed into place when complete.
-    let (mut tmp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write>) = if to_stdout {
-        (None, Box::new(std::io::BufWriter::new(std::io::stdout())))
+    let sink = if to_stdout {
+        ExportSink::Stdout(std::io::BufWriter::new(std::io::stdout()))
     } else {
-        let dir = match output.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let file = tempfile::Builder::new()
-            .prefix(".tablereview-export.")
-            .tempfile_in(dir)
-            .map_err(|source| Error::Write {
-                path: output.to_path_buf(),
-                source,
-            })?;
-        let handle = file.reopen().map_err(|source| Error::Write {
-            path: output.to_path_buf(),
-            source,
-        })?;
-        (Some(file), Box::new(std::io::BufWriter::new(handle)))
+        ExportSink::File(std::io::BufWriter::new(files::Output::create(output)?))
     };
     let mut writer = ex::Writer::new(format, sink, output)?;
     let (mut skipped_rejected, mut skipped_unapproved) = (0, 0);
@@ -466,18 +473,15 @@ fn export(
         b.finish_and_clear();
     }
     let written = writer.count();
-    let mut sink = writer.finish(output)?;
-    sink.flush()?;
-    drop(sink);
-    if let Some(file) = tmp.take() {
-        file.as_file().sync_all().map_err(|source| Error::Write {
-            path: output.to_path_buf(),
-            source,
-        })?;
-        file.persist(output).map_err(|e| Error::Write {
-            path: output.to_path_buf(),
-            source: e.error,
-        })?;
+    match writer.finish(output)? {
+        ExportSink::Stdout(mut out) => out.flush()?,
+        ExportSink::File(out) => out
+            .into_inner()
+            .map_err(|e| Error::Write {
+                path: output.to_path_buf(),
+                source: e.into_error(),
+            })?
+            .commit()?,
     }
     if !quiet {
         let mut line = format!("exported {written} reports");

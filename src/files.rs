@@ -103,33 +103,112 @@ pub fn sibling(report: &Path, suffix: &str) -> PathBuf {
 
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, fsync, rename, then
 /// fsync of the folder, so a crash leaves either the old file or the new one, never a torn one.
+/// What is not a regular file (`-o /dev/null`, a pipe) is written in place (see [`Output`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let werr = |source: std::io::Error| Error::Write {
+    let mut out = Output::create(path)?;
+    out.write_all(bytes).map_err(|source| Error::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(
-            ".{}.",
-            path.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        ))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(werr)?;
-    tmp.write_all(bytes).map_err(werr)?;
-    tmp.as_file().sync_all().map_err(werr)?;
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        // Not every platform can fsync a folder; the rename is already done either way.
-        let _ = d.sync_all();
+    })?;
+    out.commit()
+}
+
+/// A file being written for a path: beside it and renamed over it by [`Output::commit`], so
+/// readers never see half of it. A symlink is followed, so the link stays a link. A path that
+/// exists and is not a regular file or folder (`/dev/null`, a pipe, a terminal) is written
+/// straight into: renaming over it would replace the device with a file.
+pub struct Output {
+    /// The path asked for, for messages.
+    path: PathBuf,
+    /// Where the temp file is renamed to (the symlink's target, or the path itself).
+    target: PathBuf,
+    tmp: Option<tempfile::NamedTempFile>,
+    file: std::fs::File,
+}
+
+impl Output {
+    /// Opens the temp file beside `path` (or `path` itself, when it is a device or pipe).
+    pub fn create(path: &Path) -> Result<Output> {
+        let werr = |source: std::io::Error| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if is_special {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(werr)?;
+            return Ok(Output {
+                path: path.to_path_buf(),
+                target: path.to_path_buf(),
+                tmp: None,
+                file,
+            });
+        }
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let target = if is_link {
+            // A dangling link is replaced like a missing file.
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        } else {
+            path.to_path_buf()
+        };
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(
+                ".{}.",
+                target
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(werr)?;
+        let file = tmp.reopen().map_err(werr)?;
+        Ok(Output {
+            path: path.to_path_buf(),
+            target,
+            tmp: Some(tmp),
+            file,
+        })
     }
-    Ok(())
+
+    /// Makes the written bytes durable and puts them in place.
+    pub fn commit(self) -> Result<()> {
+        let werr = |source: std::io::Error| Error::Write {
+            path: self.path.clone(),
+            source,
+        };
+        let Some(tmp) = self.tmp else {
+            return Ok(());
+        };
+        self.file.sync_all().map_err(werr)?;
+        drop(self.file);
+        tmp.persist(&self.target).map_err(|e| werr(e.error))?;
+        let dir = match self.target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if let Ok(d) = std::fs::File::open(dir) {
+            // Not every platform can fsync a folder; the rename is already done either way.
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +224,52 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_through_a_symlink_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        std::fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_into_not_replaced() {
+        // `-o /dev/null` renamed a file over the device; a named pipe shows the same without
+        // touching the machine's /dev.
+        use std::io::Read;
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.pipe");
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path and a mode; mkfifo has no other preconditions.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        // A reader first (without waiting for a writer), so opening for writing does not block.
+        let mut reader = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .unwrap();
+        write_atomic(&fifo, b"report").unwrap();
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+        let mut got = Vec::new();
+        reader.read_to_end(&mut got).unwrap();
+        assert_eq!(got, b"report");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temp file left beside the pipe");
     }
 
     #[test]

@@ -233,6 +233,31 @@ fn export_csv_to_a_file_is_long_form() {
     assert!(text.contains(",忻州市,2020,gov-2019,unreviewed,requests,granted,natural_person,199\n"));
 }
 
+#[cfg(unix)]
+#[test]
+fn export_to_a_symlink_writes_its_target_and_keeps_the_link() {
+    let dir = copy(&["001_8b45603aceec5a0e.txt"]);
+    let out = tempfile::tempdir().unwrap();
+    let real = out.path().join("data.csv");
+    let link = out.path().join("latest.csv");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    bin()
+        .arg("export")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&link)
+        .arg("-q")
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = std::fs::read_to_string(&real).unwrap();
+    assert_eq!(text.lines().count(), 1 + 198);
+}
+
 #[test]
 fn export_without_a_known_format_exits_two() {
     let dir = copy(&["000_7a2d16d58913ef59.txt"]);

@@ -136,11 +136,8 @@ fn fill_run(
     let single_reading = alternatives.iter().all(|a| a.len() == 1);
     if single_reading {
         // One placement per combination, or a few when the run's own identities prune them.
-        let count = align::binomial(n, values.len()).min(if own.is_empty() {
-            MAX_CHOICES
-        } else {
-            64
-        });
+        let count =
+            align::binomial(n, values.len()).min(if own.is_empty() { MAX_CHOICES } else { 64 });
         run.reserve(count);
         sources.reserve(count * n);
     }

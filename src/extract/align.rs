@@ -111,7 +111,114 @@ const NODE_BUDGET: usize = 600;
 
 /// Solves the placements of `runs`; `fixed` gives the value of any other cell (blank = 0),
 /// or `None` where the cell is unusable (invalid, missing), which drops identities naming it.
+///
+/// Placements that put the same values in the same cells (a printed 0 and a dropped blank
+/// trading places) are one choice to the identities, so the search runs over distinct value
+/// vectors and each answer stands for all the placements that give it. Without this, a row
+/// of zeros multiplied the search by the ways to arrange them, and the search gave up
+/// (leaving every cell a question) on tables it can settle.
 pub fn solve<'i>(
+    runs: &[&ShortRun],
+    identities: impl IntoIterator<Item = &'i Identity>,
+    fixed: &dyn Fn(CellAt) -> Option<f64>,
+) -> Vec<RunResult> {
+    let classes: Vec<Option<(ShortRun, Vec<usize>)>> = runs.iter().map(|r| classes(r)).collect();
+    if classes.iter().all(Option::is_none) {
+        return solve_distinct(runs, identities, fixed);
+    }
+    let reduced: Vec<&ShortRun> = classes
+        .iter()
+        .zip(runs)
+        .map(|(c, r)| c.as_ref().map_or(*r, |(d, _)| d))
+        .collect();
+    solve_distinct(&reduced, identities, fixed)
+        .into_iter()
+        .zip(&classes)
+        .map(|(result, classes)| match classes {
+            None => result,
+            Some((reduced, class_of)) => {
+                // Each answer's placements in turn, keeping the order answers came in (the
+                // first is the one shown while the cell awaits a reviewer).
+                let mut members: Vec<Vec<usize>> = vec![Vec::new(); reduced.choices()];
+                for (c, &class) in class_of.iter().enumerate() {
+                    members[class].push(c);
+                }
+                RunResult {
+                    placements: result
+                        .placements
+                        .iter()
+                        .flat_map(|&class| members[class].iter().copied())
+                        .collect(),
+                    ..result
+                }
+            }
+        })
+        .collect()
+}
+
+/// A run's distinct value vectors (numbered in the order they first occur) and each choice's
+/// number among them; `None` when every choice differs, the usual case.
+fn classes(run: &ShortRun) -> Option<(ShortRun, Vec<usize>)> {
+    let n = run.slots.len();
+    let count = run.choices();
+    let vector = |c: usize| &run.values[c * n..(c + 1) * n];
+    let same = |a: usize, b: usize| {
+        vector(a)
+            .iter()
+            .zip(vector(b))
+            .all(|(x, y)| x.to_bits() == y.to_bits())
+    };
+    // Most runs have no two equal choices: a sort of one hash per choice tells cheaply.
+    let mut hashes: Vec<u64> = (0..count)
+        .map(|c| {
+            vector(c).iter().fold(0u64, |h, x| {
+                (h ^ x.to_bits())
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .rotate_left(29)
+            })
+        })
+        .collect();
+    hashes.sort_unstable();
+    if !hashes.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_unstable_by(|&a, &b| {
+        vector(a)
+            .iter()
+            .zip(vector(b))
+            .map(|(x, y)| x.total_cmp(y))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    if !order.windows(2).any(|w| same(w[0], w[1])) {
+        return None;
+    }
+    // Each choice's first equal (its group's smallest index, first in sorted order).
+    let mut first = vec![0; count];
+    for (i, &c) in order.iter().enumerate() {
+        first[c] = if i > 0 && same(order[i - 1], c) {
+            first[order[i - 1]]
+        } else {
+            c
+        };
+    }
+    let mut reduced = ShortRun::new(run.slots.clone());
+    let mut number = vec![usize::MAX; count];
+    let mut class_of = Vec::with_capacity(count);
+    for c in 0..count {
+        if first[c] == c {
+            number[c] = reduced.choices();
+            reduced.push_choice(vector(c));
+        }
+        class_of.push(number[first[c]]);
+    }
+    Some((reduced, class_of))
+}
+
+/// [`solve`] for runs whose choices are all different.
+fn solve_distinct<'i>(
     runs: &[&ShortRun],
     identities: impl IntoIterator<Item = &'i Identity>,
     fixed: &dyn Fn(CellAt) -> Option<f64>,
@@ -627,6 +734,23 @@ mod tests {
     }
 
     #[test]
+    fn placements_with_equal_values_are_all_reported() {
+        // Rows 0-3 each print 0 0 0 for a b c t (one blank dropped): the four placements of
+        // each give the same values, searched as one answer per row and reported as all four.
+        let runs: Vec<ShortRun> = (0..4)
+            .map(|r| run(r, &["a", "b", "c", "t"], &[0.0, 0.0, 0.0]))
+            .collect();
+        let ids: Vec<Identity> = (0..4)
+            .map(|r| ident(&[(r, "t")], &[(r, "a"), (r, "b"), (r, "c")]))
+            .collect();
+        let res = solve_owned(&runs, &ids, &|_, _| Some(0.0));
+        for r in &res {
+            assert!(r.solved, "{res:?}");
+            assert_eq!(positions(4, 3, r), combinations(4, 3));
+        }
+    }
+
+    #[test]
     fn row_total_places_the_total_last() {
         // a b c | t ; values 2, 3, 5 for four cells: a+b+c = t forces 5 into t, 2 and 3 stay
         // ambiguous between a, b and c.
@@ -687,6 +811,45 @@ mod tests {
         let ids = vec![ident(&[(1, "x")], &[(0, "a")])];
         let res = solve_owned(&runs, &ids, &|_, _| None);
         assert_eq!(res[0].placements.len(), 2);
+    }
+
+    proptest::proptest! {
+        /// Choices are grouped exactly by equal value vectors, numbered by first occurrence.
+        #[test]
+        fn classes_group_equal_vectors_in_order(
+            n in 1usize..5,
+            raw in proptest::collection::vec(0u8..3, 0..40),
+        ) {
+            let slots: Vec<CellAt> = (0..n).map(|i| CellAt { row: 0, cell: i }).collect();
+            let mut run = ShortRun::new(slots.clone());
+            for chunk in raw.chunks_exact(n) {
+                run.push_choice(&chunk.iter().map(|&v| f64::from(v)).collect::<Vec<_>>());
+            }
+            let mut seen: Vec<Vec<f64>> = Vec::new();
+            let mut want = Vec::new();
+            for c in 0..run.choices() {
+                let v: Vec<f64> = (0..n).map(|s| run.value(c, s)).collect();
+                match seen.iter().position(|x| *x == v) {
+                    Some(k) => want.push(k),
+                    None => {
+                        want.push(seen.len());
+                        seen.push(v);
+                    }
+                }
+            }
+            match classes(&run) {
+                None => proptest::prop_assert_eq!(seen.len(), run.choices()),
+                Some((reduced, class_of)) => {
+                    proptest::prop_assert_eq!(class_of, want);
+                    proptest::prop_assert_eq!(reduced.choices(), seen.len());
+                    for (k, v) in seen.iter().enumerate() {
+                        for (slot, x) in v.iter().enumerate() {
+                            proptest::prop_assert_eq!(reduced.value(k, slot), *x);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     proptest::proptest! {

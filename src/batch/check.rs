@@ -83,14 +83,16 @@ pub fn render(report: &Report, output: CheckOutput) -> Outcome {
     let (errors, warnings) = (report.errors(), report.warnings());
     let bytes = match output {
         CheckOutput::Json => {
-            let line = serde_json::json!({
-                "path": report.source.path,
-                "template": report.template,
-                "errors": errors,
-                "warnings": warnings,
-                "findings": report.findings,
-            });
-            let mut v = serde_json::to_vec(&line).unwrap_or_default();
+            let line = JsonLine {
+                errors,
+                findings: report.findings.iter().map(JsonFinding::of).collect(),
+                path: &report.source.path,
+                template: &report.template,
+                warnings,
+            };
+            let mut v = Vec::with_capacity(256 + 160 * report.findings.len());
+            // Serializing borrowed fields cannot fail.
+            let _ = serde_json::to_writer(&mut v, &line);
             v.push(b'\n');
             v
         }
@@ -101,5 +103,52 @@ pub fn render(report: &Report, output: CheckOutput) -> Outcome {
         errors: u32::try_from(errors).unwrap_or(u32::MAX),
         warnings: u32::try_from(warnings).unwrap_or(u32::MAX),
         output: bytes,
+    }
+}
+
+/// One line of `check --json`, borrowed from the report. Keys in alphabetical order, the order
+/// this line has always had (it was built as a `serde_json::Value`, whose maps sort their keys;
+/// building that tree copied every finding).
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    errors: usize,
+    findings: Vec<JsonFinding<'a>>,
+    path: &'a str,
+    template: &'a str,
+    warnings: usize,
+}
+
+/// A finding in a `check --json` line (keys in alphabetical order, as [`JsonLine`]).
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    cells: &'a [String],
+    message: &'a str,
+    rule: &'a str,
+    severity: crate::model::Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<JsonSpan>,
+}
+
+/// A span in a `check --json` line (keys in alphabetical order, as [`JsonLine`]).
+#[derive(serde::Serialize)]
+struct JsonSpan {
+    end: usize,
+    line: usize,
+    start: usize,
+}
+
+impl<'a> JsonFinding<'a> {
+    fn of(f: &'a crate::model::Finding) -> Self {
+        JsonFinding {
+            cells: &f.cells,
+            message: &f.message,
+            rule: &f.rule,
+            severity: f.severity,
+            span: f.span.map(|s| JsonSpan {
+                end: s.end,
+                line: s.line,
+                start: s.start,
+            }),
+        }
     }
 }

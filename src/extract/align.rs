@@ -734,6 +734,31 @@ mod tests {
     }
 
     #[test]
+    fn copies_of_one_answer_do_not_end_the_search() {
+        // x + y + z + w + (five rows of zeros) = 15, where x, y and z each print 10 in cell a or
+        // b, and w prints 5 in a or b. Only w = 5 in a can work (tens never make 15), but bounds
+        // alone cannot tell. Each zero row has four placements giving the same values: counted
+        // apart, 3 answers x 4^5 copies filled the limit of solutions before the search could
+        // finish, and w was left open both ways.
+        let mut runs: Vec<ShortRun> = (0..3).map(|r| run(r, &["a", "b"], &[10.0])).collect();
+        runs.push(run(3, &["a", "b"], &[5.0]));
+        runs.extend((4..9).map(|r| run(r, &["a", "b", "c", "t"], &[0.0, 0.0, 0.0])));
+        let lhs: Vec<(usize, &str)> = (0..9).map(|r| (r, "a")).collect();
+        let ids = vec![ident(&lhs, &[(9, "t")])];
+        let res = solve_owned(&runs, &ids, &|row, col| {
+            Some(if (row, col) == (9, "t") { 15.0 } else { 0.0 })
+        });
+        assert!(res[3].solved);
+        assert_eq!(positions(2, 1, &res[3]), vec![vec![0]]);
+        // x, y and z: two of the three hold 10 in a, so each can still go either way.
+        for r in &res[..3] {
+            let mut got = positions(2, 1, r);
+            got.sort();
+            assert_eq!(got, vec![vec![0], vec![1]]);
+        }
+    }
+
+    #[test]
     fn placements_with_equal_values_are_all_reported() {
         // Rows 0-3 each print 0 0 0 for a b c t (one blank dropped): the four placements of
         // each give the same values, searched as one answer per row and reported as all four.

@@ -6,10 +6,10 @@
 //! the JSON findings shrink about tenfold, so a 50,000-report corpus fits) with a checksum of
 //! its counts and stored bytes, so a damaged entry is checked afresh rather than printed. The
 //! cache file's name carries a fingerprint of the program (version and executable), so a new
-//! build never reads an old build's results. A report with a review sidecar is never cached (its result depends on
-//! the sidecar too). A cache that cannot be read is treated as empty and replaced; a cache
-//! that cannot be written only costs speed. Entries are written beside the output as they
-//! are produced, then the old entries still unseen are copied after them, and the new file
+//! build never reads an old build's results. A report with a review sidecar is never cached
+//! (its result depends on the sidecar too). A cache that cannot be read is treated as empty
+//! and replaced; a cache that cannot be written only costs speed. Entries are written beside
+//! the output as they are produced, then the old entries still unseen are copied after them, and the new file
 //! replaces the old by rename.
 
 use std::collections::HashMap;
@@ -164,7 +164,7 @@ pub struct CheckCache {
     old: Option<memmap2::Mmap>,
     /// Key → where the record starts in `old`.
     index: HashMap<u128, usize>,
-    /// Records read from `old` so far (see `release_read_pages`).
+    /// Records read from `old` so far (see `release_pages`).
     reads: std::sync::atomic::AtomicUsize,
     /// The new cache file, written as results come (behind a lock, so workers can look up
     /// while the writer adds).

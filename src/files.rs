@@ -153,10 +153,7 @@ impl Output {
         } else {
             path.to_path_buf()
         };
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = parent_dir(&target);
         let tmp = tempfile::Builder::new()
             .prefix(&format!(
                 ".{}.",
@@ -189,15 +186,20 @@ impl Output {
         self.file.sync_all().map_err(werr)?;
         drop(self.file);
         tmp.persist(&self.target).map_err(|e| werr(e.error))?;
-        let dir = match self.target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = parent_dir(&self.target);
         if let Ok(d) = std::fs::File::open(dir) {
             // Not every platform can fsync a folder; the rename is already done either way.
             let _ = d.sync_all();
         }
         Ok(())
+    }
+}
+
+/// The folder a file is in (`.` for a bare name), where its temp file goes.
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     }
 }
 

@@ -11,7 +11,7 @@
 use crate::template::{CellAt, Identity, Relation};
 
 mod enumerate;
-pub use enumerate::{binomial, combinations, for_each_combination, for_each_placement, OwnChecks};
+pub use enumerate::{binomial, combinations, for_each_placement, OwnChecks};
 
 /// A row (or run of rows) that printed fewer values than it has cells.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,8 +9,8 @@
 //! build never reads an old build's results. A report with a review sidecar is never cached
 //! (its result depends on the sidecar too). A cache that cannot be read is treated as empty
 //! and replaced; a cache that cannot be written only costs speed. Entries are written beside
-//! the output as they are produced, then the old entries still unseen are copied after them, and the new file
-//! replaces the old by rename.
+//! the output as they are produced, then the old entries still unseen are copied after them,
+//! and the new file replaces the old by rename.
 
 use std::collections::HashMap;
 use std::fs::File;

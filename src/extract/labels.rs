@@ -229,6 +229,19 @@ impl LabelIndex {
         self.fuzzy(tcore)
     }
 
+    /// Matches a token that figures follow with no space (`…现行有效件数规章000`, a crawler's
+    /// flattened table): the longest label that ends it, however short the label and long
+    /// the token, since in a character stream a row's label is whatever text its figures
+    /// follow.
+    pub fn find_glued_tail(&self, token: &str) -> Option<(usize, MatchKind)> {
+        let full = canonical_of_normalized(token);
+        self.entries
+            .iter()
+            .filter(|e| e.full_chars >= 2 && full.ends_with(&e.full))
+            .max_by_key(|e| e.full.len())
+            .map(|e| (e.row, MatchKind::Suffix))
+    }
+
     fn fuzzy(&self, tcore: &str) -> Option<(usize, MatchKind)> {
         let n = tcore.chars().count();
         if n < 5 {

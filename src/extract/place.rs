@@ -28,6 +28,41 @@ pub(super) struct QueuedRun {
 }
 
 impl QueuedRun {
+    /// The choices that fill every slot, when they all give the same values (one reading of
+    /// the digits fills the run); `None` otherwise.
+    fn only_full_reading(&self) -> Option<Vec<usize>> {
+        let n = self.run.slots.len();
+        let full: Vec<usize> = (0..self.run.choices())
+            .filter(|&c| self.sources[c * n..(c + 1) * n].iter().all(Option::is_some))
+            .collect();
+        let first = *full.first()?;
+        full.iter()
+            .all(|&c| (0..n).all(|si| self.run.value(c, si) == self.run.value(first, si)))
+            .then_some(full)
+    }
+
+    /// The choices that give every slot a figure, as a run of their own with each one's index
+    /// among all choices; `None` unless the run has such choices and others too (a glued
+    /// run that could also be read with blanks dropped).
+    fn full_choices(&self) -> Option<(ShortRun, Vec<usize>)> {
+        let n = self.run.slots.len();
+        let is_full = |c: usize| self.sources[c * n..(c + 1) * n].iter().all(Option::is_some);
+        let original: Vec<usize> = (0..self.run.choices()).filter(|&c| is_full(c)).collect();
+        if original.is_empty() || original.len() == self.run.choices() {
+            return None;
+        }
+        let mut run = ShortRun::new(self.run.slots.clone());
+        run.reserve(original.len());
+        let mut values = vec![0.0; n];
+        for &c in &original {
+            for (si, v) in values.iter_mut().enumerate() {
+                *v = self.run.value(c, si);
+            }
+            run.push_choice(&values);
+        }
+        Some((run, original))
+    }
+
     /// A run whose values cannot be placed with any confidence (unreadable, or too many ways).
     fn unreadable(slots: &[CellAt], values: &[usize]) -> QueuedRun {
         QueuedRun {
@@ -125,6 +160,7 @@ fn fill_run(
     alternatives: &[Vec<Vec<Sourced>>],
     own: &align::OwnChecks,
     explicit: Option<&[usize]>,
+    full_only: bool,
 ) -> Option<QueuedRun> {
     let n = slots.len();
     let mut run = ShortRun::new(slots.to_vec());
@@ -142,7 +178,7 @@ fn fill_run(
         sources.reserve(count * n);
     }
     let complete = expand(alternatives, 0, &mut sequence, &mut |seq| {
-        if seq.len() > n {
+        if seq.len() > n || (full_only && seq.len() < n) {
             return true;
         }
         seq_values.clear();
@@ -295,7 +331,7 @@ impl TableBuilder<'_> {
         } else {
             align::OwnChecks::default()
         };
-        let queued = fill_run(slots, values, &alternatives, &own, explicit);
+        let queued = fill_run(slots, values, &alternatives, &own, explicit, false);
         // No placement keeps the run's own identities: the table is inconsistent, and the
         // solver is given every placement so that its fallback shows them all.
         let queued = match queued {
@@ -305,6 +341,20 @@ impl TableBuilder<'_> {
                 &alternatives,
                 &align::OwnChecks::default(),
                 explicit,
+                false,
+            ),
+            q => q,
+        };
+        // Too many ways with dropped blanks (a table printed as one run of fifteen digits):
+        // the cuts that give every cell a figure are few, and each is one placement.
+        let queued = match queued {
+            None => fill_run(
+                slots,
+                values,
+                &alternatives,
+                &align::OwnChecks::default(),
+                explicit,
+                true,
             ),
             q => q,
         };
@@ -517,6 +567,42 @@ impl TableBuilder<'_> {
                 _ => None,
             }
         };
+        // Digits run together can usually be cut so that every cell gets a figure, or into
+        // fewer figures with cells left blank. Tables print their zeros, so the cuts that fill
+        // every cell are tried first, jointly; only when they have no joint answer are the
+        // readings with dropped blanks considered, and when those have none either, each run
+        // is judged alone among its full cuts. Either way the cells come out `inferred` or
+        // `ambiguous`, never `ok`.
+        let solved = |results: &[align::RunResult]| results.iter().all(|r| r.solved && !r.alone);
+        let solve_full = |runs: &[QueuedRun]| -> Option<Vec<align::RunResult>> {
+            let full: Vec<Option<(ShortRun, Vec<usize>)>> =
+                runs.iter().map(QueuedRun::full_choices).collect();
+            if full.iter().all(Option::is_none) {
+                return None;
+            }
+            let solvable: Vec<&ShortRun> = runs
+                .iter()
+                .zip(&full)
+                .map(|(q, f)| f.as_ref().map_or(&q.run, |(r, _)| r))
+                .collect();
+            let results = align::solve(&solvable, identities.clone(), &fixed);
+            Some(
+                results
+                    .into_iter()
+                    .zip(&full)
+                    .map(|(mut r, f)| {
+                        if let Some((_, original)) = f {
+                            r.placements = r.placements.iter().map(|&c| original[c]).collect();
+                        }
+                        r
+                    })
+                    .collect(),
+            )
+        };
+        if let Some(results) = solve_full(&runs).filter(|r| solved(r)) {
+            self.apply_results(tokens, &runs, results);
+            return;
+        }
         let solvable: Vec<&ShortRun> = runs.iter().map(|q| &q.run).collect();
         let mut results = align::solve(&solvable, identities.clone(), &fixed);
         if runs.iter().any(|q| q.filtered) && results.iter().any(|r| r.alone) {
@@ -533,8 +619,40 @@ impl TableBuilder<'_> {
                 );
             }
             let solvable: Vec<&ShortRun> = runs.iter().map(|q| &q.run).collect();
-            results = align::solve(&solvable, identities, &fixed);
+            results = align::solve(&solvable, identities.clone(), &fixed);
         }
+        if !solved(&results) {
+            if let Some(full) = solve_full(&runs) {
+                // Keep a run's full cuts where some survive; a run whose full cuts all fail
+                // keeps every reading.
+                for (r, f) in results.iter_mut().zip(full) {
+                    if !f.placements.is_empty() {
+                        *r = f;
+                    }
+                }
+            }
+            // A run that only one cut fills whole is read that way even when the identities
+            // fail: the split was decided by the digits, not by an identity, and the checker
+            // reports the identity the printed figures break.
+            for (r, q) in results.iter_mut().zip(&runs) {
+                if r.placements.len() != 1 {
+                    if let Some(only) = q.only_full_reading() {
+                        r.placements = only;
+                    }
+                }
+            }
+        }
+        self.apply_results(tokens, &runs, results);
+    }
+
+    /// Writes the solver's conclusions into the cells: one answer `inferred`, several
+    /// `ambiguous` with their candidates, none trusted left as questions.
+    fn apply_results(
+        &mut self,
+        tokens: &[Token],
+        runs: &[QueuedRun],
+        results: Vec<align::RunResult>,
+    ) {
         for (queued, mut result) in runs.iter().zip(results) {
             let run = &queued.run;
             let n = run.slots.len();

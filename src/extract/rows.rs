@@ -113,9 +113,14 @@ impl TableBuilder<'_> {
         // Filled in place: most tokens are figures and empty cells, and building a `None` for
         // each through the iterator chain stalled on every store.
         let mut matches = vec![None; tokens.len()];
-        for (slot, token) in matches.iter_mut().zip(tokens) {
+        for (i, token) in tokens.iter().enumerate() {
             if let Some(text) = token.text() {
-                *slot = index.find(text);
+                matches[i] = index.find(text).or_else(|| {
+                    let next = tokens.get(i + 1)?;
+                    next.is_value()
+                        .then(|| index.find_glued_tail(text))
+                        .flatten()
+                });
             }
         }
         matches
@@ -177,7 +182,19 @@ impl TableBuilder<'_> {
         if labels.len() < 2 {
             return None;
         }
-        let run_before = |at: usize| -> Vec<usize> {
+        let matches = &self.matches;
+        let run_before = |mut at: usize, skip_heading: bool| -> Vec<usize> {
+            // A group heading between the figures and the label (`三、本年度办理结果`
+            // before `(一)予以公开`) is part of the label's line. Not for the first label,
+            // whose figures must stand right before it to tell the layout (text before the
+            // table is column headings and prose).
+            while skip_heading
+                && at > 0
+                && matches!(tokens[at - 1].kind, TokenKind::Text(_))
+                && matches[at - 1].is_none()
+            {
+                at -= 1;
+            }
             let mut run: Vec<usize> = (0..at)
                 .rev()
                 .take_while(|&i| !matches!(tokens[i].kind, TokenKind::Text(_)))
@@ -189,7 +206,7 @@ impl TableBuilder<'_> {
         let after_last: Vec<usize> = (last + 1..tokens.len())
             .take_while(|&i| !matches!(tokens[i].kind, TokenKind::Text(_)))
             .collect();
-        if !has_values(&run_before(first)) || has_values(&after_last) {
+        if !has_values(&run_before(first, false)) || has_values(&after_last) {
             return None;
         }
         let mut hits: Vec<RowHit> = Vec::new();
@@ -200,7 +217,7 @@ impl TableBuilder<'_> {
             hits.push(RowHit {
                 row,
                 label: i,
-                slots: run_before(i),
+                slots: run_before(i, i != first),
             });
         }
         let t = &tokens[first];
@@ -227,9 +244,26 @@ impl TableBuilder<'_> {
             }
         }
         let count = |r: &Vec<usize>| r.iter().filter(|&&i| tokens[i].is_value()).count();
+        // Runs are compared by how many cells they could fill: a glued run of digits
+        // (`000000000000000`) is one token but up to a cell per digit. On a tie the first run
+        // wins: an extra table (信息处理费) comes after the standard one.
+        let capacity = |r: &Vec<usize>| -> usize {
+            r.iter()
+                .filter(|&&i| tokens[i].is_value())
+                .map(|&i| {
+                    let raw = &self.text[tokens[i].start..tokens[i].end];
+                    if super::place::looks_glued(&tokens[i], raw) {
+                        raw.len()
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        };
         let Some(best) = (0..runs.len())
             .filter(|&i| count(&runs[i]) > 0)
-            .max_by_key(|&i| count(&runs[i]))
+            .rev()
+            .max_by_key(|&i| capacity(&runs[i]))
         else {
             return Vec::new();
         };

@@ -84,6 +84,99 @@ fn at_most_chars(line: &str, max: usize) -> bool {
 }
 
 fn headings(text: &str, template: &Template) -> Vec<Heading> {
+    let mut out = line_headings(text, template);
+    // A crawler's text holds the whole report on one line: where a table's section has no
+    // heading line, its heading is looked for inside the lines, and all sections' headings
+    // are taken from the character stream so that each region ends where the next begins.
+    let found = |out: &[Heading], ordinal: usize| out.iter().any(|h| h.ordinal == ordinal);
+    let missing = template.tables.iter().any(|t| {
+        NUMERALS
+            .iter()
+            .position(|n| *n == t.section)
+            .is_some_and(|o| !found(&out, o))
+    });
+    if missing {
+        for h in stream_headings(text, template) {
+            let overlaps = out
+                .iter()
+                .any(|o| o.line.start < h.line.end && h.line.start < o.line.end);
+            if !overlaps {
+                out.push(h);
+            }
+        }
+        out.sort_by_key(|h| h.line.start);
+    }
+    out
+}
+
+/// Characters after a section numeral within which a heading inside a line must show its
+/// section's words: longer than any heading's own words, shorter than the row labels that
+/// start with the same numerals and mention a section word further on.
+const STREAM_HEADING_WINDOW: usize = 24;
+
+/// Section headings anywhere in the text (`…情况。二、主动公开政府信息情况第二十条…`): a
+/// numeral and `、` not preceded by a letter or digit, then the section's words within a short
+/// window that holds no figure or sentence end. The heading ends after its words (and the
+/// `情况` that usually closes them).
+fn stream_headings(text: &str, template: &Template) -> Vec<Heading> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('、') {
+        let Some((num_at, numeral)) = text[..at].char_indices().next_back() else {
+            continue;
+        };
+        let Some(ordinal) = NUMERALS.iter().position(|n| n.starts_with(numeral)) else {
+            continue;
+        };
+        // `第三、` or `十二、` is not a section numeral; a figure before it is the last
+        // table row's, glued on.
+        if text[..num_at].chars().next_back().is_some_and(|c| {
+            matches!(
+                c,
+                '第' | '十' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九'
+            )
+        }) {
+            continue;
+        }
+        let Some(sec) = template
+            .sections
+            .iter()
+            .find(|s| s.numeral == NUMERALS[ordinal])
+        else {
+            continue;
+        };
+        let rest_at = at + '、'.len_utf8();
+        let mut window_end = rest_at;
+        for (n, (i, c)) in text[rest_at..].char_indices().enumerate() {
+            if n >= STREAM_HEADING_WINDOW
+                || c.is_ascii_digit()
+                || matches!(c, '。' | '；' | ';' | '\n' | '０'..='９')
+            {
+                break;
+            }
+            window_end = rest_at + i + c.len_utf8();
+        }
+        let window = &text[rest_at..window_end];
+        let Some(word_end) = sec
+            .words
+            .iter()
+            .filter_map(|w| window.find(w.as_str()).map(|p| p + w.len()))
+            .min()
+        else {
+            continue;
+        };
+        let end = window[word_end..]
+            .find("情况")
+            .filter(|p| window[word_end..word_end + p].chars().count() <= 12)
+            .map_or(word_end, |p| word_end + p + "情况".len());
+        out.push(Heading {
+            ordinal,
+            line: num_at..rest_at + end,
+        });
+    }
+    out
+}
+
+fn line_headings(text: &str, template: &Template) -> Vec<Heading> {
     let mut out = Vec::new();
     for (off, line) in line_ranges(text) {
         let range = off..off + line.len();

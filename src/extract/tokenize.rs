@@ -140,6 +140,8 @@ struct Scratch {
     kept: Vec<(usize, usize)>,
     /// Empty cells in a row just before the next token.
     empty_run: usize,
+    /// Text and value parts of a piece that mixes them (see `split_mixed`).
+    parts: Vec<(usize, usize, bool)>,
 }
 
 /// Empty cells in a row beyond this many are not kept: more than any table row has cells
@@ -303,58 +305,195 @@ fn cell_tokens(text: &str, cell: &[Range<usize>], out: &mut Vec<Token>, scratch:
                     last.end = end;
                 }
             }
-            Piece::Text if glued_digits(piece).is_some() => {
-                // `行政规范性文件8855698`: HTML flattening glued the figures to the label.
-                let cut = glued_digits(piece).unwrap_or(piece.len());
-                out.push(Token {
-                    kind: TokenKind::Text(normalize_label(&piece[..cut])),
-                    start,
-                    end: start + cut,
-                    glued: false,
-                });
-                out.push(Token {
-                    kind: TokenKind::Value,
-                    start: start + cut,
-                    end,
-                    glued: true,
-                });
+            Piece::Text if split_mixed(piece, &mut scratch.parts) => {
+                // `规章000行政规范性文件008`, `00（二）部分公开…00`: flattening glued figures
+                // and labels into one piece. A figure touching text may be several cells.
+                for &(s, e, value) in &scratch.parts {
+                    let (s, e) = (start + s, start + e);
+                    if value {
+                        out.push(Token {
+                            kind: TokenKind::Value,
+                            start: s,
+                            end: e,
+                            glued: true,
+                        });
+                    } else {
+                        push_text(out, &text[s..e], s, e, out.len() > first_new);
+                    }
+                }
             }
             Piece::Unit(_) | Piece::Text => {
-                let norm = normalize_label(piece);
-                let in_cell = out.len() > first_new;
-                match out.last_mut() {
-                    Some(Token {
-                        kind: TokenKind::Text(prev),
-                        end: prev_end,
-                        ..
-                    }) if in_cell => {
-                        prev.push_str(&norm);
-                        *prev_end = end;
-                    }
-                    _ => out.push(Token {
-                        kind: TokenKind::Text(norm),
-                        start,
-                        end,
-                        glued: false,
-                    }),
-                }
+                push_text(out, piece, start, end, out.len() > first_new);
             }
         }
     }
 }
 
-/// Where trailing ASCII digits glued to a label start, if the piece is a label (at least two
-/// characters ending in a Chinese character or closing mark) followed by digits.
-fn glued_digits(piece: &str) -> Option<usize> {
-    let cut = piece.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    if cut == piece.len() || cut == 0 {
-        return None;
+/// Adds a text piece, joining it to the text token before it when both are in one cell. A
+/// label's ordinal inside the piece (`(三)不予公开1.属于国家秘密`, `…申请3.其他(七)总计`, as
+/// a flattened table runs labels together) starts a token of its own.
+fn push_text(out: &mut Vec<Token>, piece: &str, start: usize, end: usize, in_cell: bool) {
+    let mut from = 0;
+    // A piece that opens with an ordinal starts a label even after other text of its line.
+    let mut join = in_cell && !starts_with_ordinal(piece);
+    for cut in inner_ordinals(piece) {
+        push_text_part(out, &piece[from..cut], start + from, start + cut, join);
+        from = cut;
+        join = false;
     }
-    let head = &piece[..cut];
-    let last = head.chars().next_back()?;
-    let label_end =
-        ('\u{4e00}'..='\u{9fff}').contains(&last) || matches!(last, '）' | ')' | '”' | '"');
-    (head.chars().count() >= 2 && label_end).then_some(cut)
+    push_text_part(out, &piece[from..], start + from, end, join);
+}
+
+/// Whether a piece opens with a label's ordinal (`一、本年新收…`, `(三)不予公开`, `1.属于…`).
+fn starts_with_ordinal(piece: &str) -> bool {
+    let mut chars = piece.chars();
+    let c = chars.next();
+    c.is_some_and(|c| ordinal_at(None, c, chars.next(), chars.next()))
+}
+
+/// Byte offsets after the start of `piece` where a label's ordinal begins: `(一)`, `（1）`,
+/// `1.` or `1、` before a Chinese character, `一、` not after another numeral; never after `第`
+/// (`第二十条第(一)项`).
+fn inner_ordinals(piece: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut prev: Option<char> = None;
+    piece.char_indices().filter_map(move |(i, c)| {
+        let before = prev.replace(c)?;
+        let mut rest = piece[i + c.len_utf8()..].chars();
+        ordinal_at(Some(before), c, rest.next(), rest.next()).then_some(i)
+    })
+}
+
+/// Whether an ordinal starts at `c`, given the character before it and the two after it.
+fn ordinal_at(before: Option<char>, c: char, n1: Option<char>, n2: Option<char>) -> bool {
+    let numeral = |c: char| {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        )
+    };
+    let han = |x: Option<char>| x.is_some_and(|x| ('\u{4e00}'..='\u{9fff}').contains(&x));
+    if before == Some('第') {
+        return false;
+    }
+    match c {
+        '(' | '（' => {
+            n1.is_some_and(|n| numeral(n) || n.is_ascii_digit()) && matches!(n2, Some(')' | '）'))
+        }
+        '0'..='9' => {
+            !before.is_some_and(|b| b.is_ascii_digit())
+                && matches!(n1, Some('.' | '．' | '、'))
+                && han(n2)
+        }
+        c if numeral(c) => !before.is_some_and(numeral) && n1 == Some('、') && han(n2),
+        _ => false,
+    }
+}
+
+fn push_text_part(out: &mut Vec<Token>, piece: &str, start: usize, end: usize, in_cell: bool) {
+    if piece.is_empty() {
+        return;
+    }
+    match out.last_mut() {
+        Some(Token {
+            kind: TokenKind::Text(prev),
+            end: prev_end,
+            ..
+        }) if in_cell => {
+            push_normalized(piece, prev);
+            *prev_end = end;
+        }
+        _ => out.push(Token {
+            kind: TokenKind::Text(normalize_label(piece)),
+            start,
+            end,
+            glued: false,
+        }),
+    }
+}
+
+/// Characters that, right after a figure, make it prose rather than a cell: dates, counts
+/// with their measure word, shares (`2023年`, `509条`, `21.02%`). No label of either format
+/// starts with one (a test holds the templates to that).
+pub(crate) const PROSE_AFTER_FIGURE: &[char] = &[
+    '年', '月', '日', '号', '时', '周', '条', '件', '个', '次', '项', '人', '家', '份', '篇', '%',
+    '％', '倍', '天', '期', '批', '名', '余', '多',
+];
+
+/// Splits a white-space-free piece that mixes text and figures into text and value parts
+/// (byte ranges with `true` for values) in `parts`; `false` when it holds no figure that
+/// stands apart. A digit before `.` or `、` and a Chinese character is a label's ordinal
+/// (`…0 002.其他法律…` is `00` then `2.其他法律…`); a figure followed by a prose measure
+/// word stays text; `万元` and `元` after a figure are its unit.
+fn split_mixed(piece: &str, parts: &mut Vec<(usize, usize, bool)>) -> bool {
+    parts.clear();
+    let b = piece.as_bytes();
+    let mut i = 0;
+    let mut text_from = 0;
+    let mut any_value = false;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += utf8_len(b[i]);
+            continue;
+        }
+        let run_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        // A decimal part: `5949.09`.
+        if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+        }
+        let mut run_end = i;
+        let next = piece[i..].chars().next();
+        let after_next = next.and_then(|c| piece[i + c.len_utf8()..].chars().next());
+        let ordinal = matches!(next, Some('.' | '．' | '、'))
+            && after_next.is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
+            && !piece[run_start..run_end].contains('.');
+        if ordinal {
+            // The last digit opens the next label; the digits before it are figures.
+            run_end -= 1;
+            if run_end == run_start {
+                continue;
+            }
+        } else if next.is_some_and(|c| PROSE_AFTER_FIGURE.contains(&c)) {
+            continue;
+        } else if piece[i..].starts_with("万元") {
+            i += "万元".len();
+        } else if piece[i..].starts_with('元') {
+            i += '元'.len_utf8();
+        }
+        let value_end = if ordinal { run_end } else { i };
+        // A figure after `第` (`第2页`), inside a Latin word or in brackets (`（1）`, an
+        // ordinal) is not a cell.
+        let prev = piece[..run_start].chars().next_back();
+        if prev.is_some_and(|c| c == '第' || c.is_ascii_alphabetic())
+            || (matches!(prev, Some('(' | '（')) && matches!(next, Some(')' | '）')))
+        {
+            continue;
+        }
+        // A sign belongs to its figure (`行政处罚2648-18538`: 2648 and −18538).
+        let mut value_start = run_start;
+        if matches!(prev, Some('-' | '+')) && run_start > text_from {
+            value_start -= 1;
+        }
+        if text_from < value_start {
+            parts.push((text_from, value_start, false));
+        }
+        parts.push((value_start, value_end, true));
+        any_value = true;
+        text_from = value_end;
+    }
+    if !any_value {
+        parts.clear();
+        return false;
+    }
+    if text_from < b.len() {
+        parts.push((text_from, b.len(), false));
+    }
+    true
 }
 
 /// Removes Word's `[bookmark: _GoBack]` and similar markers, which may be split into pieces.

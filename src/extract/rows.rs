@@ -89,7 +89,8 @@ impl TableBuilder<'_> {
                 continue;
             }
             let is_value = !figures_seen
-                && row.is_some_and(|r| looks_like_a_value(text, &self.spec.rows[r].label));
+                && row.is_some_and(|r| looks_like_a_value(text, &self.spec.rows[r].label))
+                && !self.is_vertical_label_piece(text);
             if is_value {
                 words.push(i);
             } else {
@@ -105,6 +106,21 @@ impl TableBuilder<'_> {
             out[i].kind = TokenKind::Value;
         }
         std::borrow::Cow::Owned(out)
+    }
+
+    /// Whether a word of one or two characters is a piece of a group label broken one
+    /// character a line (PDF text of a merged cell: `三`, `本`, `年`… of 三、本年度办理结果),
+    /// not a word printed in a row's figure cells.
+    fn is_vertical_label_piece(&self, text: &str) -> bool {
+        let n = text.chars().count();
+        (1..=2).contains(&n)
+            && text.chars().all(|c| {
+                self.spec
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.group.as_deref())
+                    .any(|g| g.contains(c))
+            })
     }
 
     /// Each text token's row label match, computed once for the table.
@@ -134,11 +150,14 @@ impl TableBuilder<'_> {
         let mut hits: Vec<RowHit> = Vec::new();
         let mut current: Option<RowHit> = None;
         let mut orphans: Vec<usize> = Vec::new();
+        let mut floating: Vec<(Vec<usize>, Option<usize>)> = Vec::new();
         let mut after_text: Option<usize> = None;
         for (i, tok) in tokens.iter().enumerate() {
             match &tok.kind {
                 TokenKind::Text(_) => {
-                    self.flush_orphans(tokens, &mut orphans, after_text);
+                    if !orphans.is_empty() {
+                        floating.push((std::mem::take(&mut orphans), after_text));
+                    }
                     if let Some(done) = current.take() {
                         self.keep_hit(tokens, &mut hits, done);
                     }
@@ -161,11 +180,108 @@ impl TableBuilder<'_> {
                 },
             }
         }
-        self.flush_orphans(tokens, &mut orphans, after_text);
+        if !orphans.is_empty() {
+            floating.push((orphans, after_text));
+        }
         if let Some(done) = current.take() {
             self.keep_hit(tokens, &mut hits, done);
         }
+        self.split_double_rows(tokens, &mut hits);
+        for (mut run, after) in floating {
+            if !self.attach_floating(tokens, &mut hits, &run, after) {
+                self.flush_orphans(tokens, &mut run, after);
+            }
+        }
         hits
+    }
+
+    /// The line a byte offset is on.
+    fn line_of(&self, at: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= at)
+    }
+
+    /// PDF text can print some rows' figures on the line before their label, or wrap a label
+    /// around them, so a run of figures follows no label while a neighbouring label has
+    /// none. Such a run is given to the next label without figures, else to the previous
+    /// one, with a warning naming the row. A run on the same line as a group heading is the
+    /// group's own figures (a subtotal row), judged elsewhere.
+    fn attach_floating(
+        &mut self,
+        tokens: &[Token],
+        hits: &mut [RowHit],
+        run: &[usize],
+        after: Option<usize>,
+    ) -> bool {
+        let (Some(&first), Some(&last)) = (run.first(), run.last()) else {
+            return false;
+        };
+        let heading_line = after.map(|a| self.line_of(tokens[a].start));
+        if heading_line == Some(self.line_of(tokens[first].start)) {
+            return false;
+        }
+        let empty = |h: &RowHit| !h.slots.iter().any(|&i| tokens[i].is_value());
+        let next = hits
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.label != usize::MAX && h.label > last)
+            .min_by_key(|(_, h)| h.label)
+            .map(|(i, _)| i);
+        let prev = hits
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.label != usize::MAX && h.label < first)
+            .max_by_key(|(_, h)| h.label)
+            .map(|(i, _)| i);
+        let target = match (next, prev) {
+            (Some(n), _) if empty(&hits[n]) => n,
+            (_, Some(p)) if empty(&hits[p]) => p,
+            _ => return false,
+        };
+        hits[target].slots = run.to_vec();
+        self.note_moved_figures(tokens, hits[target].row, first, last);
+        true
+    }
+
+    /// A row that took its own figures and the next row's (the next label printed after
+    /// them, across a page break) gives the surplus to the next row when that one has none.
+    fn split_double_rows(&mut self, tokens: &[Token], hits: &mut [RowHit]) {
+        let mut order: Vec<usize> = (0..hits.len())
+            .filter(|&i| hits[i].label != usize::MAX)
+            .collect();
+        order.sort_by_key(|&i| hits[i].label);
+        for w in order.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let n = self.spec.row_cells(hits[a].row).count();
+            let n_next = self.spec.row_cells(hits[b].row).count();
+            let values: Vec<usize> = hits[a]
+                .slots
+                .iter()
+                .copied()
+                .filter(|&i| tokens[i].is_value())
+                .collect();
+            let next_empty = !hits[b].slots.iter().any(|&i| tokens[i].is_value());
+            if values.len() == n + n_next && next_empty {
+                let surplus = values[n..].to_vec();
+                hits[a].slots.retain(|i| !surplus.contains(i));
+                let (first, last) = (surplus[0], surplus[surplus.len() - 1]);
+                hits[b].slots = surplus;
+                self.note_moved_figures(tokens, hits[b].row, first, last);
+            }
+        }
+    }
+
+    /// Warns that a row's figures were found apart from its label.
+    fn note_moved_figures(&mut self, tokens: &[Token], row: usize, first: usize, last: usize) {
+        self.findings.push(Finding {
+            rule: "layout-values-first".into(),
+            severity: Severity::Warning,
+            cells: self.row_keys(row),
+            message: format!(
+                "{}: its figures stand apart from its label (before it, or after a wrapped label); they were read as this row's, check them",
+                self.spec.rows[row].short
+            ),
+            span: Some(span_of(self.line_starts, tokens[first].start, tokens[last].end)),
+        });
     }
 
     /// PDF text extraction can print each row's figures on the line before its label. That

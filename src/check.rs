@@ -138,7 +138,7 @@ pub fn run(report: &mut Report, template: &Template) {
                             None => message.push_str("blank"),
                         }
                         message.push_str(
-                            " placed here by solving the identities (the row lost blank cells); confirm",
+                            " placed here by solving the identities (blank cells dropped or figures run together); confirm",
                         );
                         ("inferred", Severity::Warning)
                     }

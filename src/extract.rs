@@ -40,6 +40,7 @@ pub const EXTRACT_RULES: &[&str] = &[
     "layout-values-first",
     "subtotal",
     "merged-row",
+    "split-by-prose",
 ];
 
 /// Reads, decodes and extracts one report file.
@@ -132,6 +133,9 @@ pub fn extract_text(text: &str, source: Source) -> Report {
         .collect();
     let template = choose_template(&tokens, year, &mut findings);
     let line_starts = line_starts(text);
+    // The prose is read first: a figure it states can decide a split the identities leave open.
+    let prose = segment::prose_ranges(text, &regions);
+    let narrative = crate::narrative::read(text, &prose, &template.key, &line_starts);
     let mut tables = template.empty_tables();
     for (ti, spec) in template.tables.iter().enumerate() {
         let Some(Some(tokens)) = tokens.get(ti) else {
@@ -148,11 +152,10 @@ pub fn extract_text(text: &str, source: Source) -> Report {
             matches: Vec::new(),
             subtotal_at: None,
             merged_groups: Vec::new(),
+            statements: &narrative,
         };
         builder.fill(tokens);
     }
-    let prose = segment::prose_ranges(text, &regions);
-    let narrative = crate::narrative::read(text, &prose, &template.key, &line_starts);
     let mut report = Report {
         schema: REPORT_SCHEMA.to_string(),
         source,
@@ -288,6 +291,8 @@ struct TableBuilder<'a> {
     subtotal_at: Option<usize>,
     /// Figures printed on a group heading's line, to be judged once the rows are placed.
     merged_groups: Vec<MergedGroup>,
+    /// What the prose states about the tables.
+    statements: &'a [crate::narrative::Statement],
 }
 
 impl TableBuilder<'_> {

@@ -656,6 +656,9 @@ impl TableBuilder<'_> {
         for (queued, mut result) in runs.iter().zip(results) {
             let run = &queued.run;
             let n = run.slots.len();
+            if result.placements.len() > 1 {
+                self.narrow_by_prose(tokens, queued, &mut result);
+            }
             if run.choices() == 0 {
                 // No placement can be trusted: show the printed values left-packed and make
                 // every cell of the run a question for the reviewer.
@@ -706,6 +709,69 @@ impl TableBuilder<'_> {
                 }
             }
         }
+    }
+
+    /// Keeps the placements that agree with every figure the prose states about the run's
+    /// cells (`现行有效行政规范性文件698件` settles `8855698` as 88 | 55 | 698), when some do
+    /// and others not; a warning says which statements decided it. Prose that agrees with
+    /// none of them decides nothing (it may be wrong, or about another year).
+    fn narrow_by_prose(
+        &mut self,
+        tokens: &[Token],
+        queued: &QueuedRun,
+        result: &mut align::RunResult,
+    ) {
+        let run = &queued.run;
+        let keys: Vec<String> = run.slots.iter().map(|&at| self.key_at(at)).collect();
+        let statements: Vec<&crate::narrative::Statement> = self
+            .statements
+            .iter()
+            .filter(|s| {
+                s.value.is_some() && !s.cells.is_empty() && s.cells.iter().all(|c| keys.contains(c))
+            })
+            .collect();
+        if statements.is_empty() {
+            return;
+        }
+        let agrees = |c: usize| {
+            statements.iter().all(|s| {
+                let sum: f64 = s
+                    .cells
+                    .iter()
+                    .filter_map(|k| keys.iter().position(|x| x == k))
+                    .map(|si| run.value(c, si))
+                    .sum();
+                s.value.is_some_and(|v| (v - sum).abs() < 1e-9)
+            })
+        };
+        let kept: Vec<usize> = result
+            .placements
+            .iter()
+            .copied()
+            .filter(|&c| agrees(c))
+            .collect();
+        if kept.is_empty() || kept.len() == result.placements.len() {
+            return;
+        }
+        result.placements = kept;
+        let quotes: Vec<String> = statements
+            .iter()
+            .map(|s| format!("“{}”", s.quote))
+            .collect();
+        let first = queued.value_tokens.first().map(|&t| &tokens[t]);
+        let last = queued.value_tokens.last().map(|&t| &tokens[t]);
+        self.findings.push(Finding {
+            rule: "split-by-prose".into(),
+            severity: Severity::Warning,
+            cells: keys,
+            message: format!(
+                "the printed figures could be split several ways; the prose decided it: {}",
+                quotes.join("、")
+            ),
+            span: first
+                .zip(last)
+                .map(|(a, b)| span_of(self.line_starts, a.start, b.end)),
+        });
     }
 
     pub(super) fn mark_ambiguous(&mut self, at: CellAt, candidates: &[Option<f64>]) {

@@ -255,6 +255,26 @@ impl TableBuilder<'_> {
                 printed.drain(..first);
             }
         }
+        // Explicit fields for every cell (`（一）予以公开|258|12|||1|1|`, Word's lone tabs):
+        // every position is known, so an empty field is that column's blank, not a dropped
+        // cell; one trailing empty field more is the row's closing separator.
+        // Only fields between separators on the row's line count: an empty cell that runs
+        // over a line end is layout (a table's last separator, a cell per line).
+        let fields = &hit.slots;
+        let inline = |i: usize| {
+            tokens[i].is_value()
+                || self.text.as_bytes()[tokens[i].start..]
+                    .iter()
+                    .take_while(|&&b| b != b'|' && b != b'\t')
+                    .all(|&b| b != b'\n')
+        };
+        let explicit_fields = values.len() < n
+            && fields.len() == n
+            && fields.iter().all(|&i| inline(i))
+            && self.subtotal_at.is_none();
+        if explicit_fields {
+            printed = fields[..n].to_vec();
+        }
         if printed.len() == n {
             for (&slot, &ti) in slots.iter().zip(&printed) {
                 if tokens[ti].is_value() {

@@ -80,6 +80,25 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
     let mut cells = Cells::default();
     if region.lines().any(|l| l.starts_with('\t')) {
         tab_cells(region, range.start, &mut cells);
+    } else if region.lines().any(|l| l.trim().contains('\t')) {
+        // Rows with tab-separated fields on one line (HTML tables copied as text): every
+        // field, the empty ones too, is a cell.
+        let mut out = Vec::new();
+        for (off, line) in line_ranges(region) {
+            let mut at = range.start + off;
+            for field in line.split('\t') {
+                let end = at + field.len();
+                if is_blank(field.as_bytes()) {
+                    if line.trim().contains('\t') && end < range.start + off + line.len() {
+                        push_empty(&mut out, at, &mut scratch);
+                    }
+                } else {
+                    cell_tokens(text, &[at..end], &mut out, &mut scratch);
+                }
+                at = end + 1;
+            }
+        }
+        return out;
     } else {
         for (off, line) in line_ranges(region) {
             cells.open(range.start + off..range.start + off + line.len());

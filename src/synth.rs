@@ -284,3 +284,25 @@ fn write_row(out: &mut String, cells: &[String], style: Style) {
         }
     }
 }
+
+/// A rendered report as a web crawler flattens its page: the whole text on one line, every
+/// cell separator and empty cell gone, neighbouring figures glued together except where
+/// `rng` keeps a space (one gap in `1 / spaced_every`; 0 keeps none), as real crawler texts
+/// print partly spaced runs (`0 0 0 0 0 00`). Text cells are run together too.
+pub fn flatten(text: &str, rng: &mut Rng, spaced_every: u64) -> String {
+    let mut out = String::with_capacity(text.len());
+    let cells = text
+        .split(['\n', '|', '\t'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    for cell in cells {
+        let after_figure = out.chars().next_back().is_some_and(|c| c.is_ascii_digit());
+        let figure = cell.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if after_figure && figure && spaced_every > 0 && rng.below(spaced_every) == 0 {
+            out.push(' ');
+        }
+        out.push_str(cell);
+    }
+    out.push('\n');
+    out
+}

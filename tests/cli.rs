@@ -67,7 +67,7 @@ fn check_folder_recurses_into_txt_files() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), 17, "five seeds and twelve variants");
+    assert_eq!(text.lines().count(), 19, "five seeds and fourteen variants");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use tablereview::decode::decode;
 use tablereview::extract::extract_text;
 use tablereview::model::{CellStatus, Severity, Source};
-use tablereview::synth::{render, sample_values, Rng, Style, Values};
+use tablereview::synth::{flatten, render, sample_values, Rng, Style, Values};
 use tablereview::template::{self, Template};
 
 fn source() -> Source {
@@ -114,6 +114,48 @@ proptest! {
         let text = render(tpl, &values, "某某区", year(tpl), style(s), true);
         let report = extract_text(&text, source());
         check_no_silent_errors(&report, &values, &text)?;
+    }
+}
+
+proptest! {
+    // Each case solves whole tables of glued digits.
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// The crawler's text: the report on one line, separators and empty cells gone, figures
+    /// glued (some gaps kept as spaces). Every cell is exact or says it is not.
+    #[test]
+    fn one_line_glued_reports_are_never_wrong_without_a_flag(
+        seed in any::<u64>(), blanks in prop_oneof![Just(0u64), Just(30u64)],
+        spaced in 0u64..4, t in 0usize..2,
+    ) {
+        let tpl = template(t);
+        let mut rng = Rng::new(seed);
+        let values = sample_values(tpl, &mut rng, blanks);
+        let text = render(tpl, &values, "某某县", year(tpl), Style::PipeRows, false);
+        let line = flatten(&text, &mut rng, spaced);
+        let report = extract_text(&line, source());
+        prop_assert_eq!(&report.template, &tpl.key);
+        for (key, cell) in report.cells() {
+            let want = values[&key];
+            if cell.value != want || cell.status == CellStatus::Ambiguous {
+                let named = report.findings.iter().any(|f| f.cells.contains(&key));
+                prop_assert!(
+                    cell.status != CellStatus::Ok || named,
+                    "{key}: {:?} ({:?}) but truth is {:?}\n{line}",
+                    cell.value, cell.status, want
+                );
+            }
+        }
+        // A table printed in full (every zero too) is cut to fill every cell: a cell is then
+        // right, or left a question when several cuts keep the identities; never a wrong
+        // cut passed off as the answer.
+        if blanks == 0 {
+            for (key, cell) in report.cells() {
+                if cell.value != values[&key] {
+                    prop_assert_eq!(cell.status, CellStatus::Ambiguous, "{}\n{}", key, line);
+                }
+            }
+        }
     }
 }
 

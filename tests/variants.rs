@@ -132,5 +132,7 @@ fn no_cell_is_wrong_without_a_flag_across_all_fixtures() {
 }
 
 /// Exact and flagged cells over all variants, as measured when the variants were added (the
-/// glued appeals row of html_glued became readable when run-own identities pruned placements).
-const PINNED: (usize, usize) = (3395, 3);
+/// glued appeals row of html_glued became readable when run-own identities pruned placements;
+/// the two crawler variants, one-line texts, added 395 exact and 5 flagged, the three
+/// proactive cells `11415` that no identity decides among them).
+const PINNED: (usize, usize) = (3790, 8);

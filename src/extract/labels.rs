@@ -390,6 +390,26 @@ mod tests {
     }
 
     #[test]
+    fn a_label_ending_the_text_before_its_figures_matches_however_short() {
+        let spec = by_key("gov-2021").unwrap().table("proactive").unwrap();
+        let idx = LabelIndex::new(spec);
+        let tail = |t: &str| {
+            idx.find_glued_tail(&normalize_label(t))
+                .map(|(r, _)| spec.rows[r].key.clone())
+        };
+        assert_eq!(
+            tail("第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章"),
+            Some("regulations".into())
+        );
+        // The longest label wins: 行政规范性文件, not its variant 规范性文件.
+        assert_eq!(
+            tail("现行有效件数行政规范性文件"),
+            Some("normative_documents".into())
+        );
+        assert_eq!(tail("本年收费金额（单位：万元）"), None);
+    }
+
+    #[test]
     fn proactive_labels() {
         assert_eq!(
             find("proactive", "规章"),

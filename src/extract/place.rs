@@ -25,15 +25,26 @@ pub(super) struct QueuedRun {
     explicit_slots: Option<Vec<usize>>,
     /// Whether placements breaking the run's own identities were left out.
     filtered: bool,
+    /// Whether some readings were never listed (too many cuts of a long glued run): then no
+    /// cell of the run can be more than a question.
+    incomplete: bool,
+    /// The same for the readings that give every cell a figure.
+    incomplete_full: bool,
 }
 
 impl QueuedRun {
+    /// Whether choice `c` gives every slot a figure.
+    fn is_full(&self, c: usize) -> bool {
+        let n = self.run.slots.len();
+        self.sources[c * n..(c + 1) * n].iter().all(Option::is_some)
+    }
+
     /// The choices that fill every slot, when they all give the same values (one reading of
     /// the digits fills the run); `None` otherwise.
     fn only_full_reading(&self) -> Option<Vec<usize>> {
         let n = self.run.slots.len();
         let full: Vec<usize> = (0..self.run.choices())
-            .filter(|&c| self.sources[c * n..(c + 1) * n].iter().all(Option::is_some))
+            .filter(|&c| self.is_full(c))
             .collect();
         let first = *full.first()?;
         full.iter()
@@ -46,8 +57,9 @@ impl QueuedRun {
     /// run that could also be read with blanks dropped).
     fn full_choices(&self) -> Option<(ShortRun, Vec<usize>)> {
         let n = self.run.slots.len();
-        let is_full = |c: usize| self.sources[c * n..(c + 1) * n].iter().all(Option::is_some);
-        let original: Vec<usize> = (0..self.run.choices()).filter(|&c| is_full(c)).collect();
+        let original: Vec<usize> = (0..self.run.choices())
+            .filter(|&c| self.is_full(c))
+            .collect();
         if original.is_empty() || original.len() == self.run.choices() {
             return None;
         }
@@ -72,6 +84,8 @@ impl QueuedRun {
             explicit: None,
             explicit_slots: None,
             filtered: false,
+            incomplete: false,
+            incomplete_full: false,
         }
     }
 }
@@ -115,41 +129,64 @@ pub(super) fn looks_glued(tok: &Token, raw: &str) -> bool {
     digits && (tok.glued || (raw.len() > 1 && raw.starts_with('0')) || raw.len() >= 10)
 }
 
-/// Every way to cut a digit string into 1..=max pieces, none with a leading zero (except `0`),
-/// as byte ranges; longer cuts first, since glued tables usually print every cell.
-pub(super) fn digit_splits(digits: &str, max: usize) -> Vec<Vec<(usize, usize)>> {
+/// Ways to cut a digit string into 1..=max pieces, none with a leading zero (except `0`), as
+/// byte ranges: those with the most pieces first, since glued tables usually print every
+/// cell, and at most `MAX_CHOICES` in all. Also the fewest pieces down to which every cut is
+/// listed (1 when the list is whole): a list cut short may lack the right reading.
+pub(super) fn digit_splits(digits: &str, max: usize) -> (Vec<Vec<(usize, usize)>>, usize) {
     fn go(
         d: &[u8],
         at: usize,
         left: usize,
         cur: &mut Vec<(usize, usize)>,
         out: &mut Vec<Vec<(usize, usize)>>,
-    ) {
+    ) -> bool {
         if out.len() >= MAX_CHOICES {
-            return;
+            return false;
         }
-        if at == d.len() {
-            out.push(cur.clone());
-            return;
-        }
+        let rest = d.len() - at;
         if left == 0 {
-            return;
+            if rest == 0 {
+                out.push(cur.clone());
+            }
+            return true;
         }
-        let longest = if d[at] == b'0' {
-            1
-        } else {
-            (d.len() - at).min(9)
-        };
+        // Each piece is one to nine digits.
+        if rest < left || rest > left * 9 {
+            return true;
+        }
+        let longest = if d[at] == b'0' { 1 } else { rest.min(9) };
         for len in 1..=longest {
             cur.push((at, at + len));
-            go(d, at + len, left - 1, cur, out);
+            let go_on = go(d, at + len, left - 1, cur, out);
             cur.pop();
+            if !go_on {
+                return false;
+            }
+        }
+        true
+    }
+    let d = digits.as_bytes();
+    let mut out = Vec::new();
+    for k in (1..=max.min(d.len())).rev() {
+        if !go(d, 0, k, &mut Vec::new(), &mut out) {
+            return (out, k + 1);
         }
     }
-    let mut out = Vec::new();
-    go(digits.as_bytes(), 0, max, &mut Vec::new(), &mut out);
-    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    out
+    (out, 1)
+}
+
+/// Which slots take signed figures, and the text to tell a figure's sign by.
+pub(super) struct Signs<'t> {
+    text: &'t str,
+    slot_signed: Vec<bool>,
+}
+
+impl Signs<'_> {
+    /// Whether a figure was printed with a sign.
+    fn is_signed(&self, s: &Sourced) -> bool {
+        s.0 < 0.0 || matches!(self.text.as_bytes().get(s.1), Some(b'+' | b'-'))
+    }
 }
 
 /// The placements of one reading of a short run that keep `own`, with their sources; `None`
@@ -161,6 +198,7 @@ fn fill_run(
     own: &align::OwnChecks,
     explicit: Option<&[usize]>,
     full_only: bool,
+    signs: &Signs,
 ) -> Option<QueuedRun> {
     let n = slots.len();
     let mut run = ShortRun::new(slots.to_vec());
@@ -187,6 +225,14 @@ fn fill_run(
             if run.choices() >= MAX_CHOICES {
                 return false;
             }
+            // A figure printed with a sign stands only in a column of changes (本年增/减).
+            if place
+                .iter()
+                .enumerate()
+                .any(|(i, &slot)| !signs.slot_signed[slot] && signs.is_signed(&seq[i]))
+            {
+                return true;
+            }
             let at = sources.len();
             sources.resize(at + n, None);
             for (i, &slot) in place.iter().enumerate() {
@@ -206,6 +252,8 @@ fn fill_run(
         explicit: explicit_choice,
         explicit_slots: explicit.map(<[usize]>::to_vec),
         filtered: !own.is_empty(),
+        incomplete: false,
+        incomplete_full: false,
     })
 }
 
@@ -301,6 +349,8 @@ impl TableBuilder<'_> {
     ) -> QueuedRun {
         let n = slots.len();
         let mut alternatives: Vec<Vec<Vec<Sourced>>> = Vec::new();
+        let mut incomplete = false;
+        let mut incomplete_full = false;
         // Once one figure of a row is glued, its neighbours may be too (`230 000023`).
         let row_glued = values
             .iter()
@@ -313,11 +363,24 @@ impl TableBuilder<'_> {
                 return QueuedRun::unreadable(slots, values);
             };
             let digits = raw.len() > 1 && raw.bytes().all(|b| b.is_ascii_digit());
-            if looks_glued(tok, raw) || (row_glued && digits) {
-                let splits = digit_splits(raw, n);
+            // A signed figure glued to the next cells (`+20` for +2 and 0): the sign opens the
+            // first piece, the digits are cut like any glued run.
+            let sign = usize::from(
+                matches!(raw.as_bytes().first(), Some(b'+' | b'-'))
+                    && raw.len() > 2
+                    && raw[1..].bytes().all(|b| b.is_ascii_digit())
+                    && (tok.glued || row_glued),
+            );
+            if sign == 1 || looks_glued(tok, raw) || (row_glued && digits) {
+                let body = &raw[sign..];
+                let (splits, complete_from) = digit_splits(body, n);
                 if splits.is_empty() {
                     return QueuedRun::unreadable(slots, values);
                 }
+                incomplete |= complete_from > 1;
+                // A run printed as one glued token has its full cuts whole when the cuts
+                // into exactly `n` pieces were all listed.
+                incomplete_full |= values.len() > 1 || complete_from > n;
                 alternatives.push(
                     splits
                         .into_iter()
@@ -325,6 +388,11 @@ impl TableBuilder<'_> {
                             pieces
                                 .into_iter()
                                 .map(|(a, b)| {
+                                    let (a, b) = if a == 0 {
+                                        (0, b + sign)
+                                    } else {
+                                        (a + sign, b + sign)
+                                    };
                                     (
                                         raw[a..b].parse::<f64>().unwrap_or(0.0),
                                         tok.start + a,
@@ -351,7 +419,19 @@ impl TableBuilder<'_> {
         } else {
             align::OwnChecks::default()
         };
-        let queued = fill_run(slots, values, &alternatives, &own, explicit, false);
+        let signs = Signs {
+            text: self.text,
+            slot_signed: slots
+                .iter()
+                .map(|&at| {
+                    let column = &self.table.rows[at.row].cells[at.cell].column;
+                    self.spec
+                        .column(column)
+                        .is_some_and(|c| c.kind == crate::template::ValueKind::Change)
+                })
+                .collect(),
+        };
+        let queued = fill_run(slots, values, &alternatives, &own, explicit, false, &signs);
         // No placement keeps the run's own identities: the table is inconsistent, and the
         // solver is given every placement so that its fallback shows them all.
         let queued = match queued {
@@ -362,6 +442,7 @@ impl TableBuilder<'_> {
                 &align::OwnChecks::default(),
                 explicit,
                 false,
+                &signs,
             ),
             q => q,
         };
@@ -375,11 +456,16 @@ impl TableBuilder<'_> {
                 &align::OwnChecks::default(),
                 explicit,
                 true,
+                &signs,
             ),
             q => q,
         };
         match queued {
-            Some(q) if q.run.choices() > 0 => q,
+            Some(q) if q.run.choices() > 0 => QueuedRun {
+                incomplete,
+                incomplete_full: incomplete_full && incomplete,
+                ..q
+            },
             _ => QueuedRun::unreadable(slots, values),
         }
     }
@@ -679,6 +765,15 @@ impl TableBuilder<'_> {
             if result.placements.len() > 1 {
                 self.narrow_by_prose(tokens, queued, &mut result);
             }
+            // Readings that were never listed could have been the answer: a run whose list
+            // was cut short is a question however few of its readings survive (for an answer
+            // among the cuts that fill every cell, only those need to be whole).
+            let all_full = result.placements.iter().all(|&c| queued.is_full(c));
+            let incomplete = if all_full {
+                queued.incomplete_full
+            } else {
+                queued.incomplete
+            };
             if run.choices() == 0 {
                 // No placement can be trusted: show the printed values left-packed and make
                 // every cell of the run a question for the reviewer.
@@ -692,7 +787,7 @@ impl TableBuilder<'_> {
                 continue;
             }
             if let Some(exp) = queued.explicit {
-                if result.solved && result.placements == [exp] {
+                if result.solved && result.placements == [exp] && !incomplete {
                     for (si, &slot) in run.slots.iter().enumerate() {
                         if let Some(src) = queued.sources[exp * n + si] {
                             self.set_value(slot, src, CellStatus::Ok);
@@ -717,7 +812,7 @@ impl TableBuilder<'_> {
                     .placements
                     .first()
                     .and_then(|&c| queued.sources[c * n + si]);
-                if distinct.len() == 1 {
+                if distinct.len() == 1 && !incomplete {
                     if let Some(src) = first {
                         self.set_value(slot, src, CellStatus::Inferred);
                     }

@@ -368,6 +368,34 @@ mod tests {
     }
 
     #[test]
+    fn headings_inside_one_line_open_their_regions() {
+        // A crawler's text: the whole report on one line, a figure glued before a heading,
+        // row labels that start with section numerals in between.
+        let text = "一、总体情况全年公开。二、主动公开政府信息情况第二十条规章000行政事业性收费0\
+                    三、收到和处理政府信息公开申请情况申请人情况一、本年新收政府信息公开申请数量1001\
+                    三、本年度办理结果(一)予以公开1001四、结转下年度继续办理0000000\
+                    四、政府信息公开行政复议、行政诉讼情况行政复议000000000000000\
+                    五、存在的主要问题及改进情况无。";
+        let t = by_key("gov-2021").unwrap();
+        let regions = table_regions(text, t);
+        let body = |r: &Option<Range<usize>>| text[r.clone().unwrap()].to_string();
+        assert_eq!(body(&regions[0]), "第二十条规章000行政事业性收费0");
+        assert!(body(&regions[1]).starts_with("申请人情况一、本年新收"));
+        assert!(body(&regions[1]).ends_with("四、结转下年度继续办理0000000"));
+        assert_eq!(body(&regions[2]), "行政复议000000000000000");
+    }
+
+    #[rstest]
+    #[case("第三、收到和处理政府信息公开申请情况")]
+    #[case("十三、收到和处理政府信息公开申请情况")]
+    #[case("三、本年度办理结果(一)予以公开1001")]
+    fn numerals_that_open_no_section(#[case] line: &str) {
+        let text = format!("正文{line}其他");
+        let t = by_key("gov-2021").unwrap();
+        assert_eq!(table_regions(&text, t)[1], None, "{line}");
+    }
+
+    #[test]
     fn missing_headings_give_no_region() {
         let t = by_key("gov-2021").unwrap();
         assert_eq!(table_regions("只有正文。", t), vec![None, None, None]);

@@ -760,6 +760,81 @@ mod tests {
         assert_eq!(kinds("2024年 | 第二十条"), ["T:2024年", "T:第二十条"]);
     }
 
+    #[rstest::rstest]
+    #[case("规章000行政规范性文件008第二十条", &["T:规章", "V:000", "T:行政规范性文件", "V:008", "T:第二十条"])]
+    #[case("0 002.其他法律行政法规禁止公开0", &["V:0", "V:00", "T:2.其他法律行政法规禁止公开", "V:0"])]
+    #[case("行政处罚2648-18538", &["T:行政处罚", "V:2648", "V:-18538"])]
+    #[case("行政事业性收费5949.09(二)主动公开", &["T:行政事业性收费", "V:5949.09", "T:(二)主动公开"])]
+    #[case("收费24.5万元三、收到", &["T:收费", "V:24.5万元", "T:三、收到"])]
+    #[case("总数509条,其中2023年共21.02%", &["T:总数509条,其中2023年共21.02%"])]
+    #[case("（1）予以公开 5", &["T:(1)予以公开", "V:5"])]
+    #[case("见第2页", &["T:见第2页"])]
+    fn figures_glued_inside_text_stand_apart(#[case] text: &str, #[case] want: &[&str]) {
+        assert_eq!(kinds(text), want);
+        // Every figure that touched text may be several cells.
+        let toks = tokenize(text, 0..text.len());
+        for t in toks.iter().filter(|t| t.is_value()) {
+            let touches = t.start > 0 && !text[..t.start].ends_with(' ')
+                || t.end < text.len() && !text[t.end..].starts_with(' ');
+            assert_eq!(t.glued, touches, "{}", &text[t.start..t.end]);
+        }
+    }
+
+    #[rstest::rstest]
+    #[case("(三)不予公开1.属于国家秘密", &["T:(三)不予公开", "T:1.属于国家秘密"])]
+    #[case("申请3.其他(七)总计", &["T:申请", "T:3.其他", "T:(七)总计"])]
+    #[case("其他 一、本年新收政府信息公开申请数量 7", &["T:其他", "T:一、本年新收政府信息公开申请数量", "V:7"])]
+    #[case("第二十条第(一)项信息内容", &["T:第二十条第(一)项信息内容"])]
+    #[case("十二、其他 3.危及“三安全”", &["T:十二、其他", "T:3.危及\"三安全\""])]
+    fn labels_start_at_their_ordinals(#[case] text: &str, #[case] want: &[&str]) {
+        assert_eq!(kinds(text), want);
+    }
+
+    #[test]
+    fn tab_separated_fields_keep_their_empty_cells() {
+        let t = "一、本年新收\t258\t12\t\t\t1\t1\t272\n二、上年结转\t0\t\t\t\t\t\t0\t";
+        assert_eq!(
+            kinds(t),
+            [
+                "T:一、本年新收",
+                "V:258",
+                "V:12",
+                "E",
+                "E",
+                "V:1",
+                "V:1",
+                "V:272",
+                "T:二、上年结转",
+                "V:0",
+                "E",
+                "E",
+                "E",
+                "E",
+                "E",
+                "V:0"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_label_starts_with_a_prose_measure_word() {
+        // Figures followed by these stay prose; a label starting with one would lose its
+        // figures.
+        for template in crate::template::all() {
+            for table in &template.tables {
+                let labels = table
+                    .rows
+                    .iter()
+                    .flat_map(|r| std::iter::once(&r.label).chain(&r.variants))
+                    .chain(table.columns.iter().map(|c| &c.label));
+                for label in labels {
+                    let first = label.chars().next().unwrap();
+                    assert!(!PROSE_AFTER_FIGURE.contains(&first), "{label}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn page_footers_inside_a_table_are_ignored() {
         let t = "规章 | 0 | 0 |\n- 3 -\n第 4 页 共 9 页\n行政规范性文件 | 11 | 4 |";

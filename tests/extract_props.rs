@@ -147,12 +147,15 @@ proptest! {
             }
         }
         // A table printed in full (every zero too) is cut to fill every cell: a cell is then
-        // right, or left a question when several cuts keep the identities; never a wrong
-        // cut passed off as the answer.
+        // right, or left a question (several cuts keep the identities, or no figure fits);
+        // never a wrong cut passed off as the answer.
         if blanks == 0 {
             for (key, cell) in report.cells() {
                 if cell.value != values[&key] {
-                    prop_assert_eq!(cell.status, CellStatus::Ambiguous, "{}\n{}", key, line);
+                    prop_assert!(
+                        !matches!(cell.status, CellStatus::Ok | CellStatus::Inferred),
+                        "{key}: {:?} ({:?})\n{line}", cell.value, cell.status
+                    );
                 }
             }
         }

@@ -132,3 +132,41 @@ fn a_queue_still_being_walked_shows_its_count_as_a_lower_bound() {
     send(&mut a, [Msg::ListingDone(vec![])]);
     assert!(top(&a).starts_with(" report 1/3 · 000_"), "{}", top(&a));
 }
+
+#[test]
+fn one_line_report_wraps_and_highlights_the_value() {
+    // A crawler's text: the whole report on one line. The source pane wraps it (never inside
+    // a figure) and highlights the selected value inside the line; an undecided split shows
+    // its candidates on the message line.
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("crawler_one_line.txt");
+    std::fs::copy(
+        common::fixtures().join("variants/crawler_one_line.txt"),
+        &to,
+    )
+    .unwrap();
+    let mut a = app(vec![to]);
+    // To the first undecided split: 行政规范性文件's 11415.
+    for _ in 0..6 {
+        if render(&a, 120, 34).contains("could be") {
+            break;
+        }
+        send(&mut a, [Msg::NextFlag]);
+    }
+    let screen = render(&a, 120, 34);
+    assert!(screen.contains("could be 1 or 11"), "{screen}");
+    // The highlighted text in the source pane is the cell's figure inside the long line.
+    let buf = buffer(&a, 120, 34);
+    let mut highlighted = String::new();
+    // Inside the source pane's frame: below the title line, within its borders.
+    for y in 2..33 {
+        for x in 1..47 {
+            let cell = &buf[(x, y)];
+            if cell.modifier.contains(ratatui::style::Modifier::REVERSED) {
+                highlighted.push_str(cell.symbol());
+            }
+        }
+    }
+    assert_eq!(highlighted, "1", "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -107,9 +107,21 @@ pub fn wrap(
                 char_width(c, ambiguous_wide)
             };
             if w + cw > width && i > start {
-                out.push((li, offset + start..offset + i));
-                start = i;
-                w = 0;
+                // Never inside a figure: a one-line report is mostly glued digits, and a
+                // figure cut over two lines reads as two. A figure wider than the pane is cut.
+                let mut cut = i;
+                let digit = |b: u8| b.is_ascii_digit() || b == b'.';
+                if digit(line.as_bytes()[i]) {
+                    while cut > start && digit(line.as_bytes()[cut - 1]) {
+                        cut -= 1;
+                    }
+                    if cut == start {
+                        cut = i;
+                    }
+                }
+                out.push((li, offset + start..offset + cut));
+                w = str_width(&line[cut..i], ambiguous_wide);
+                start = cut;
             }
             w += cw;
         }
@@ -368,6 +380,25 @@ pub fn report_flags(app: &App) -> std::collections::HashMap<String, Flag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_never_cuts_a_figure() {
+        // 规章 is four columns; 000 would end the first line after one digit.
+        let text = "规章000行政规范性文件8855698";
+        let lines = wrap(text, 5, false);
+        let parts: Vec<&str> = lines.iter().map(|(_, r)| &text[r.clone()]).collect();
+        assert_eq!(parts[0], "规章");
+        assert_eq!(parts[1], "000");
+        for p in &parts {
+            assert!(
+                str_width(p, false) <= 5 || p.bytes().all(|b| b.is_ascii_digit()),
+                "{p}"
+            );
+        }
+        // A figure wider than the pane is cut, not looped on.
+        let long = wrap("12345678", 4, false);
+        assert_eq!(long.len(), 2);
+    }
 
     #[test]
     fn wrap_counts_chinese_as_two_columns() {

@@ -28,6 +28,10 @@ fn bench(c: &mut Criterion) {
         ("short rows solved (seed 001)", "001_8b45603aceec5a0e.txt"),
         ("word tabs (seed 002)", "002_0f59753cce69c6af.txt"),
         ("no tables (seed 004)", "004_f1496913e2f754ab.txt"),
+        (
+            "one line, every cell glued (crawler)",
+            "variants/crawler_one_line.txt",
+        ),
     ] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         c.bench_function(&format!("extract+check {name}"), |b| {

@@ -35,7 +35,12 @@ fn measure(path: &Path, truth: &serde_json::Value) -> (usize, usize, Vec<String>
         path.display()
     );
     if let Some(year) = truth["year"].as_i64() {
-        assert_eq!(report.report.year.map(i64::from), Some(year), "{}", path.display());
+        assert_eq!(
+            report.report.year.map(i64::from),
+            Some(year),
+            "{}",
+            path.display()
+        );
     }
     for (key, want) in truth["cells"].as_object().unwrap() {
         let cell = report.cell(key);
@@ -57,7 +62,9 @@ fn measure(path: &Path, truth: &serde_json::Value) -> (usize, usize, Vec<String>
         } else if flag {
             flagged += 1;
         } else {
-            silent.push(format!("{key}: truth {want}, read {value:?} without a flag"));
+            silent.push(format!(
+                "{key}: truth {want}, read {value:?} without a flag"
+            ));
         }
     }
     (exact, flagged, silent, undecidable)
@@ -85,12 +92,19 @@ fn real_texts_are_read_exact_or_flagged() {
         };
         let truth: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         let (e, f, s, _) = measure(path, &truth);
-        eprintln!("{stem:<40} exact {e:>3}  flagged {f:>3}  silent {}", s.len());
+        eprintln!(
+            "{stem:<40} exact {e:>3}  flagged {f:>3}  silent {}",
+            s.len()
+        );
         exact += e;
         decidable += e + f + s.len();
         silent.extend(s.into_iter().map(|s| format!("{stem} {s}")));
     }
-    assert!(silent.is_empty(), "wrong without a flag:\n{}", silent.join("\n"));
+    assert!(
+        silent.is_empty(),
+        "wrong without a flag:\n{}",
+        silent.join("\n")
+    );
     let share = 100.0 * exact as f64 / decidable as f64;
     eprintln!("corpus texts: {exact}/{decidable} decidable cells exact ({share:.1}%)");
     assert!(share >= 99.0, "{share:.1}% of decidable cells exact");

@@ -44,10 +44,15 @@ pub fn fold_char(c: char) -> char {
 /// Parses `[+-]digits[,ddd…][.digits][unit]` by hand: this runs on every value token, and a
 /// regex here was most of the extractor's time.
 fn parse_number(s: &str) -> Option<(f64, bool, bool, Option<&str>)> {
+    // A change is also written in words: `减12` is −12, `增3` is +3.
     let (sign, rest) = match s.as_bytes().first()? {
         b'+' => ("+", &s[1..]),
         b'-' => ("-", &s[1..]),
-        _ => ("", s),
+        _ => match (s.strip_prefix('减'), s.strip_prefix('增')) {
+            (Some(r), _) => ("-", r),
+            (_, Some(r)) => ("+", r),
+            _ => ("", s),
+        },
     };
     let digits_end = rest
         .bytes()
@@ -126,7 +131,7 @@ fn classify_general(piece: &str) -> Piece {
         matches!(c,
             '0'..='9' | '０'..='９'
             | '+' | '-' | '－' | '−' | '/' | '／' | '\\' | '—' | '–' | '×' | '＋'
-            | '万' | '亿' | '元' | '件' | '宗' | '条' | '个' | '次' | '项' | '人' | '家' | '%')
+            | '减' | '增' | '万' | '亿' | '元' | '件' | '宗' | '条' | '个' | '次' | '项' | '人' | '家' | '%')
     });
     if !starts_value {
         return Piece::Text;

@@ -98,6 +98,13 @@ proptest! {
         check_no_silent_errors(&report, &values, &text)?;
         for (key, cell) in report.cells() {
             prop_assert_eq!(cell.value, values[&key], "{}", key);
+            // A row with a field for every cell is placed by position, never re-solved.
+            if style(s) == Style::PipeRows {
+                prop_assert!(
+                    matches!(cell.status, CellStatus::Ok | CellStatus::Blank),
+                    "{} is {:?}\n{}", key, cell.status, text
+                );
+            }
         }
     }
 

@@ -316,6 +316,12 @@ impl TableBuilder<'_> {
                     .take_while(|&&b| b != b'|' && b != b'\t')
                     .all(|&b| b != b'\n')
         };
+        // A last empty cell that runs to the line's end (the table's closing separator before
+        // the next section) is no field.
+        let fields = match fields.split_last() {
+            Some((&last, rest)) if fields.len() == n + 1 && !inline(last) => rest,
+            _ => &fields[..],
+        };
         let explicit_fields = values.len() < n
             && fields.len() == n
             && fields.iter().all(|&i| inline(i))

@@ -493,10 +493,12 @@ fn split_mixed(piece: &str, parts: &mut Vec<(usize, usize, bool)>) -> bool {
         {
             continue;
         }
-        // A sign belongs to its figure (`行政处罚2648-18538`: 2648 and −18538).
+        // A sign belongs to its figure (`行政处罚2648-18538`: 2648 and −18538; `减12`).
         let mut value_start = run_start;
-        if matches!(prev, Some('-' | '+')) && run_start > text_from {
-            value_start -= 1;
+        if let Some(sign @ ('-' | '+' | '减' | '增')) = prev {
+            if run_start - sign.len_utf8() >= text_from {
+                value_start -= sign.len_utf8();
+            }
         }
         if text_from < value_start {
             parts.push((text_from, value_start, false));
@@ -764,6 +766,7 @@ mod tests {
     #[case("规章000行政规范性文件008第二十条", &["T:规章", "V:000", "T:行政规范性文件", "V:008", "T:第二十条"])]
     #[case("0 002.其他法律行政法规禁止公开0", &["V:0", "V:00", "T:2.其他法律行政法规禁止公开", "V:0"])]
     #[case("行政处罚2648-18538", &["T:行政处罚", "V:2648", "V:-18538"])]
+    #[case("行政许可30减12", &["T:行政许可", "V:30", "V:减12"])]
     #[case("行政事业性收费5949.09(二)主动公开", &["T:行政事业性收费", "V:5949.09", "T:(二)主动公开"])]
     #[case("收费24.5万元三、收到", &["T:收费", "V:24.5万元", "T:三、收到"])]
     #[case("总数509条,其中2023年共21.02%", &["T:总数509条,其中2023年共21.02%"])]

@@ -435,8 +435,11 @@ fn push_text_part(out: &mut Vec<Token>, piece: &str, start: usize, end: usize, i
 /// starts with one (a test holds the templates to that).
 pub(crate) const PROSE_AFTER_FIGURE: &[char] = &[
     '年', '月', '日', '号', '时', '周', '条', '件', '个', '次', '项', '人', '家', '份', '篇', '%',
-    '％', '倍', '天', '期', '批', '名', '余', '多',
+    '％', '倍', '天', '期', '批', '名', '余', '多', '万', '亿', '千', '百',
 ];
+
+/// Words that make the figure after them an estimate (`约3万`), never a table figure.
+const APPROXIMATELY: &[char] = &['约', '近', '超', '逾', '达'];
 
 /// Splits a white-space-free piece that mixes text and figures into text and value parts
 /// (byte ranges with `true` for values) in `parts`; `false` when it holds no figure that
@@ -471,23 +474,26 @@ fn split_mixed(piece: &str, parts: &mut Vec<(usize, usize, bool)>) -> bool {
         let ordinal = matches!(next, Some('.' | '．' | '、'))
             && after_next.is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
             && !piece[run_start..run_end].contains('.');
+        let prev = piece[..run_start].chars().next_back();
         if ordinal {
             // The last digit opens the next label; the digits before it are figures.
             run_end -= 1;
             if run_end == run_start {
                 continue;
             }
-        } else if next.is_some_and(|c| PROSE_AFTER_FIGURE.contains(&c)) {
-            continue;
         } else if piece[i..].starts_with("万元") {
             i += "万元".len();
         } else if piece[i..].starts_with('元') {
             i += '元'.len_utf8();
+        } else if next.is_some_and(|c| PROSE_AFTER_FIGURE.contains(&c))
+            || prev.is_some_and(|c| APPROXIMATELY.contains(&c))
+        {
+            // `509条`, `约3万`: prose, or a word printed in a figure cell (invalid, not 3).
+            continue;
         }
         let value_end = if ordinal { run_end } else { i };
         // A figure after `第` (`第2页`), inside a Latin word or in brackets (`（1）`, an
         // ordinal) is not a cell.
-        let prev = piece[..run_start].chars().next_back();
         if prev.is_some_and(|c| c == '第' || c.is_ascii_alphabetic())
             || (matches!(prev, Some('(' | '（')) && matches!(next, Some(')' | '）')))
         {
@@ -772,6 +778,7 @@ mod tests {
     #[case("总数509条,其中2023年共21.02%", &["T:总数509条,其中2023年共21.02%"])]
     #[case("（1）予以公开 5", &["T:(1)予以公开", "V:5"])]
     #[case("见第2页", &["T:见第2页"])]
+    #[case("行政许可约3万", &["T:行政许可约3万"])]
     fn figures_glued_inside_text_stand_apart(#[case] text: &str, #[case] want: &[&str]) {
         assert_eq!(kinds(text), want);
         // Every figure that touched text may be several cells.

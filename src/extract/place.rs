@@ -122,6 +122,25 @@ pub(super) fn expand(
     true
 }
 
+/// `raw` with full-width digits folded to ASCII, and where each byte of the result stands in
+/// `raw` (with one entry past the end); no copy when there are none.
+fn fold_digits(raw: &str) -> (std::borrow::Cow<'_, str>, Option<Vec<usize>>) {
+    if !raw.chars().any(|c| ('０'..='９').contains(&c)) {
+        return (std::borrow::Cow::Borrowed(raw), None);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut offsets = Vec::with_capacity(raw.len() + 1);
+    for (i, c) in raw.char_indices() {
+        let f = crate::value::fold_char(c);
+        for _ in 0..f.len_utf8() {
+            offsets.push(i);
+        }
+        out.push(f);
+    }
+    offsets.push(raw.len());
+    (std::borrow::Cow::Owned(out), Some(offsets))
+}
+
 /// Whether a value token is several cells run together: digits glued to a label, a figure with
 /// a leading zero (`000023`), or one too long to be a single count.
 pub(super) fn looks_glued(tok: &Token, raw: &str) -> bool {
@@ -358,12 +377,16 @@ impl TableBuilder<'_> {
         let mut incomplete = false;
         let mut incomplete_full = false;
         // Once one figure of a row is glued, its neighbours may be too (`230 000023`).
-        let row_glued = values
-            .iter()
-            .any(|&ti| looks_glued(&tokens[ti], &self.text[tokens[ti].start..tokens[ti].end]));
+        let row_glued = values.iter().any(|&ti| {
+            let raw = &self.text[tokens[ti].start..tokens[ti].end];
+            looks_glued(&tokens[ti], &fold_digits(raw).0)
+        });
         for &ti in values {
             let tok = &tokens[ti];
-            let raw = &self.text[tok.start..tok.end];
+            // Full-width digits are cut like ASCII ones; `at` maps back to the text's bytes.
+            let (raw, offsets) = fold_digits(&self.text[tok.start..tok.end]);
+            let raw: &str = &raw;
+            let at = |k: usize| offsets.as_ref().map_or(k, |o| o[k]);
             let Some(v) = self.solver_value(tok) else {
                 // An unreadable value makes any placement a guess.
                 return QueuedRun::unreadable(slots, values);
@@ -401,8 +424,8 @@ impl TableBuilder<'_> {
                                     };
                                     (
                                         raw[a..b].parse::<f64>().unwrap_or(0.0),
-                                        tok.start + a,
-                                        tok.start + b,
+                                        tok.start + at(a),
+                                        tok.start + at(b),
                                     )
                                 })
                                 .collect()

@@ -441,6 +441,21 @@ pub(crate) const PROSE_AFTER_FIGURE: &[char] = &[
 /// Words that make the figure after them an estimate (`约3万`), never a table figure.
 const APPROXIMATELY: &[char] = &['约', '近', '超', '逾', '达'];
 
+/// The byte length of the digit at `b[i]`: 1 for ASCII, 3 for a full-width digit (`０`–`９`),
+/// 0 for anything else or past the end.
+fn digit_len(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(d) if d.is_ascii_digit() => 1,
+        Some(0xEF)
+            if b.get(i + 1) == Some(&0xBC)
+                && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d)) =>
+        {
+            3
+        }
+        _ => 0,
+    }
+}
+
 /// Splits a white-space-free piece that mixes text and figures into text and value parts
 /// (byte ranges with `true` for values) in `parts`; `false` when it holds no figure that
 /// stands apart. A digit before `.` or `、` and a Chinese character is a label's ordinal
@@ -453,19 +468,26 @@ fn split_mixed(piece: &str, parts: &mut Vec<(usize, usize, bool)>) -> bool {
     let mut text_from = 0;
     let mut any_value = false;
     while i < b.len() {
-        if !b[i].is_ascii_digit() {
+        if digit_len(b, i) == 0 {
             i += utf8_len(b[i]);
             continue;
         }
         let run_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
+        let mut last_digit = i;
+        while digit_len(b, i) > 0 {
+            last_digit = i;
+            i += digit_len(b, i);
         }
         // A decimal part: `5949.09`.
-        if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
+        let point = match b.get(i) {
+            Some(b'.') => 1,
+            Some(0xEF) if b.get(i + 1..i + 3) == Some(&[0xBC, 0x8E]) => 3,
+            _ => 0,
+        };
+        if point > 0 && digit_len(b, i + point) > 0 {
+            i += point;
+            while digit_len(b, i) > 0 {
+                i += digit_len(b, i);
             }
         }
         let mut run_end = i;
@@ -473,11 +495,11 @@ fn split_mixed(piece: &str, parts: &mut Vec<(usize, usize, bool)>) -> bool {
         let after_next = next.and_then(|c| piece[i + c.len_utf8()..].chars().next());
         let ordinal = matches!(next, Some('.' | '．' | '、'))
             && after_next.is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
-            && !piece[run_start..run_end].contains('.');
+            && !piece[run_start..run_end].contains(['.', '．']);
         let prev = piece[..run_start].chars().next_back();
         if ordinal {
             // The last digit opens the next label; the digits before it are figures.
-            run_end -= 1;
+            run_end = last_digit;
             if run_end == run_start {
                 continue;
             }
@@ -778,6 +800,8 @@ mod tests {
     #[case("总数509条,其中2023年共21.02%", &["T:总数509条,其中2023年共21.02%"])]
     #[case("（1）予以公开 5", &["T:(1)予以公开", "V:5"])]
     #[case("见第2页", &["T:见第2页"])]
+    #[case("行政许可１０６９０第二十条", &["T:行政许可", "V:１０６９０", "T:第二十条"])]
+    #[case("收费５９４９．０９(二)", &["T:收费", "V:５９４９．０９", "T:(二)"])]
     #[case("行政许可约3万", &["T:行政许可约3万"])]
     fn figures_glued_inside_text_stand_apart(#[case] text: &str, #[case] want: &[&str]) {
         assert_eq!(kinds(text), want);

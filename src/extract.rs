@@ -153,6 +153,7 @@ pub fn extract_text(text: &str, source: Source) -> Report {
             subtotal_at: None,
             merged_groups: Vec::new(),
             statements: &narrative,
+            table_glued: false,
         };
         builder.fill(tokens);
     }
@@ -293,6 +294,8 @@ struct TableBuilder<'a> {
     merged_groups: Vec<MergedGroup>,
     /// What the prose states about the tables.
     statements: &'a [crate::narrative::Statement],
+    /// Whether several rows print glued figures, so that any row's may be.
+    table_glued: bool,
 }
 
 impl TableBuilder<'_> {
@@ -315,6 +318,18 @@ impl TableBuilder<'_> {
         }
         self.table.found = true;
         self.subtotal_at = self.subtotal_column(tokens, &hits);
+        // A table whose rows print glued figures (a flattened page) may have glued any row,
+        // even one whose run touches no text: `（一）予以公开 6000006` among glued rows.
+        let glued_rows = hits
+            .iter()
+            .filter(|h| {
+                h.slots.iter().any(|&i| {
+                    let t = &tokens[i];
+                    t.is_value() && place::looks_glued(t, &self.text[t.start..t.end])
+                })
+            })
+            .count();
+        self.table_glued = glued_rows >= 2;
         for hit in &hits {
             let slots: Vec<CellAt> = match self.spec.layout {
                 Layout::Rows => self.spec.row_cells(hit.row).collect(),

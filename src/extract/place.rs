@@ -377,10 +377,11 @@ impl TableBuilder<'_> {
         let mut incomplete = false;
         let mut incomplete_full = false;
         // Once one figure of a row is glued, its neighbours may be too (`230 000023`).
-        let row_glued = values.iter().any(|&ti| {
-            let raw = &self.text[tokens[ti].start..tokens[ti].end];
-            looks_glued(&tokens[ti], &fold_digits(raw).0)
-        });
+        let row_glued = self.table_glued
+            || values.iter().any(|&ti| {
+                let raw = &self.text[tokens[ti].start..tokens[ti].end];
+                looks_glued(&tokens[ti], &fold_digits(raw).0)
+            });
         for &ti in values {
             let tok = &tokens[ti];
             // Full-width digits are cut like ASCII ones; `at` maps back to the text's bytes.

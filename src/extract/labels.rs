@@ -235,11 +235,21 @@ impl LabelIndex {
     /// follow.
     pub fn find_glued_tail(&self, token: &str) -> Option<(usize, MatchKind)> {
         let full = canonical_of_normalized(token);
+        // By the whole label, or by its words when the ordinal was lost (`（三）不予公开属于
+        // 国家秘密`) and the words are specific enough to stand alone.
         self.entries
             .iter()
-            .filter(|e| e.full_chars >= 2 && full.ends_with(&e.full))
-            .max_by_key(|e| e.full.len())
-            .map(|e| (e.row, MatchKind::Suffix))
+            .filter_map(|e| {
+                if e.full_chars >= 2 && full.ends_with(&e.full) {
+                    Some((e, e.full.len()))
+                } else if e.core_chars >= MIN_CORE_CHARS && full.ends_with(&e.core) {
+                    Some((e, e.core.len()))
+                } else {
+                    None
+                }
+            })
+            .max_by_key(|(_, len)| *len)
+            .map(|(e, _)| (e.row, MatchKind::Suffix))
     }
 
     fn fuzzy(&self, tcore: &str) -> Option<(usize, MatchKind)> {
@@ -407,6 +417,12 @@ mod tests {
             Some("normative_documents".into())
         );
         assert_eq!(tail("本年收费金额（单位：万元）"), None);
+        let spec = by_key("gov-2021").unwrap().table("requests").unwrap();
+        let idx = LabelIndex::new(spec);
+        let found = idx
+            .find_glued_tail(&normalize_label("（三）不予公开属于国家秘密"))
+            .map(|(r, _)| spec.rows[r].key.as_str());
+        assert_eq!(found, Some("denied_state_secret"));
     }
 
     #[test]

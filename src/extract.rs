@@ -13,7 +13,6 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::check;
-use crate::decode;
 use crate::error::Result;
 use crate::model::{
     cell_key, Cell, CellStatus, Finding, Report, ReportMeta, Severity, Source, Span, Table,
@@ -101,9 +100,10 @@ pub fn read_report(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Decodes and extracts a report file's bytes (read by [`read_report`]).
+/// Reads (a document into its canonical text) and extracts a report file's bytes (read by
+/// [`read_report`]).
 pub fn extract_bytes(path: &Path, bytes: &[u8]) -> Result<(Report, String)> {
-    let decoded = decode::decode(bytes, path)?;
+    let decoded = crate::read::canonical(path, bytes)?;
     let sha = hex(&Sha256::digest(bytes));
     let report = extract_text(
         &decoded.text,

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Expands files and folders into report paths (folders: every `*.txt` below, sorted);
+/// Expands files and folders into report paths (folders: every `*.txt`, `*.html` and `*.htm`
+/// below, sorted, a text beside a document of the same name left out);
 /// the errors are one-line messages for paths that gave no report.
 pub fn collect_reports(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
     let mut found = Vec::new();
@@ -82,9 +83,27 @@ impl Iterator for ReportWalk {
 }
 
 fn is_report_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+    let ext = path.extension().and_then(|e| e.to_str());
+    let Some(ext) = ext else {
+        return false;
+    };
+    if !crate::read::Format::EXTENSIONS
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+    {
+        return false;
+    }
+    // The same report as a document and as a converter's text (`a.html` beside `a.txt`):
+    // the document is read, since it keeps the cells the text lost.
+    !(ext.eq_ignore_ascii_case("txt") && document_beside(path).is_some())
+}
+
+/// A document with the same stem beside a text file, if there is one.
+pub fn document_beside(text: &Path) -> Option<PathBuf> {
+    ["html", "htm", "HTML", "HTM"]
+        .iter()
+        .map(|e| text.with_extension(e))
+        .find(|p| p.is_file())
 }
 
 /// `<stem>.<suffix>`: the name of a file that accompanies `report`.
@@ -272,6 +291,21 @@ mod tests {
         assert_eq!(got, b"report");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temp file left beside the pipe");
+    }
+
+    #[test]
+    fn a_document_is_read_instead_of_its_text_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.html", "a.txt", "b.txt", "c.htm"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        let (found, problems) = collect_reports(&[dir.path().to_path_buf()]);
+        assert!(problems.is_empty());
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.html", "b.txt", "c.htm"]);
     }
 
     #[test]

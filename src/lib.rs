@@ -33,6 +33,7 @@ pub mod files;
 pub mod history;
 pub mod model;
 pub mod narrative;
+pub mod read;
 pub mod review;
 pub mod sidecar;
 pub mod summary;

@@ -79,7 +79,10 @@ fn folder_without_reports() {
     std::fs::write(dir.path().join("notes.md"), "x").unwrap();
     let (code, _, stderr) = run(&["check"], dir.path());
     assert_eq!(code, 2);
-    assert!(stderr.contains("no .txt reports found"), "{stderr}");
+    assert!(
+        stderr.contains("no reports (.txt, .html, .htm) found"),
+        "{stderr}"
+    );
 }
 
 #[rstest]

@@ -169,6 +169,53 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// A web page's tables (each pipe row of a rendered report as a `<tr>`, an `&nbsp;` for a
+    /// blank cell, the group label spanning its rows) read exactly: every figure by position,
+    /// every blank cell blank, nothing inferred.
+    #[test]
+    fn web_page_tables_read_exactly(seed in any::<u64>(), blanks in 0u64..60, t in 0usize..2) {
+        let tpl = template(t);
+        let values = sample_values(tpl, &mut Rng::new(seed), blanks);
+        let text = render(tpl, &values, "某某县", year(tpl), Style::PipeRows, false);
+        let mut html = String::from("<html><head><meta charset=\"utf-8\"><style>td{}</style></head><body><div>首页 &gt; 年报</div>");
+        let mut in_table = false;
+        for line in text.lines() {
+            if line.contains('|') {
+                if !in_table {
+                    html.push_str("<table border=1>");
+                    in_table = true;
+                }
+                html.push_str("<tr>");
+                let cells: Vec<&str> = line.trim_end_matches('|').split('|').collect();
+                for c in cells {
+                    let c = c.trim();
+                    html.push_str(&format!("<td><p><span>{}</span></p></td>", if c.is_empty() { "&nbsp;" } else { c }));
+                }
+                html.push_str("</tr>");
+            } else {
+                if in_table {
+                    html.push_str("</table>");
+                    in_table = false;
+                }
+                html.push_str(&format!("<p>{line}</p>"));
+            }
+        }
+        html.push_str("</body></html>");
+        let decoded = tablereview::read::html::read(html.as_bytes(), Path::new("gen.html")).unwrap();
+        let report = extract_text(&decoded.text, source());
+        for (key, cell) in report.cells() {
+            prop_assert_eq!(cell.value, values[&key], "{}\n{}", key, decoded.text);
+            prop_assert!(
+                matches!(cell.status, CellStatus::Ok | CellStatus::Blank),
+                "{} is {:?}\n{}", key, cell.status, decoded.text
+            );
+        }
+    }
+}
+
 /// Every cell whose value differs from the truth must be named by an error-level finding
 /// (its own status, or a failing identity); inferred cells must be right.
 fn check_no_silent_errors(

@@ -4,6 +4,7 @@
 //! Plain text is read as it is (`decode`); a web page is parsed and its tables laid out as
 //! rows, so a blank cell is a blank cell and nothing has to be guessed back.
 
+pub mod docx;
 pub mod html;
 
 use std::path::Path;
@@ -18,6 +19,8 @@ pub enum Format {
     Text,
     /// A web page (`.html`, `.htm`).
     Html,
+    /// A Word document (`.docx`).
+    Docx,
 }
 
 impl Format {
@@ -30,13 +33,14 @@ impl Format {
             .as_deref()
         {
             Some("html" | "htm") => Format::Html,
+            Some("docx") => Format::Docx,
             _ => Format::Text,
         }
     }
 
     /// Extensions of the documents a folder walk picks up, documents first: when one folder
     /// holds `a.html` and `a.txt`, the document is read.
-    pub const EXTENSIONS: [&'static str; 3] = ["html", "htm", "txt"];
+    pub const EXTENSIONS: [&'static str; 4] = ["docx", "html", "htm", "txt"];
 }
 
 /// Reads a document's bytes into the canonical text.
@@ -44,5 +48,6 @@ pub fn canonical(path: &Path, bytes: &[u8]) -> Result<Decoded> {
     match Format::of(path) {
         Format::Text => decode::decode(bytes, path),
         Format::Html => html::read(bytes, path),
+        Format::Docx => docx::read(bytes, path),
     }
 }

@@ -67,7 +67,11 @@ fn check_folder_recurses_into_txt_files() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), 19, "five seeds and fourteen variants");
+    assert_eq!(
+        text.lines().count(),
+        21,
+        "five seeds, fourteen variants and two Word documents"
+    );
 }
 
 #[test]

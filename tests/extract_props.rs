@@ -50,6 +50,34 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_pages_and_word_bodies_never_panic(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("<table>".to_string()), Just("</table>".to_string()), Just("<tr>".to_string()),
+                Just("<td rowspan=\"3\">".to_string()), Just("<td colspan=99999>".to_string()),
+                Just("</td>".to_string()), Just("<p>".to_string()), Just("&nbsp;".to_string()),
+                Just("<w:tbl>".to_string()), Just("<w:tr>".to_string()), Just("<w:tc>".to_string()),
+                Just("<w:vMerge/>".to_string()), Just("</w:tc>".to_string()), Just("</w:tr>".to_string()),
+                Just("<w:t>".to_string()), Just("</w:t>".to_string()), Just("&#x4e00;".to_string()),
+                Just("规章".to_string()), Just("二、主动公开政府信息情况".to_string()),
+                "[0-9]{1,4}", "[<>&;/ a-z\"=]{0,6}",
+            ],
+            0..200,
+        )
+    ) {
+        let doc = parts.concat();
+        if let Ok(d) = tablereview::read::html::read(doc.as_bytes(), Path::new("x.html")) {
+            let report = extract_text(&d.text, source());
+            for (_, cell) in report.cells() {
+                if let Some(span) = cell.span {
+                    prop_assert!(span.end <= d.text.len());
+                }
+            }
+        }
+        let _ = tablereview::read::docx::to_text(doc.as_bytes());
+    }
+
+    #[test]
     fn table_like_text_never_panics_and_spans_stay_inside(
         parts in proptest::collection::vec(
             prop_oneof![

@@ -40,46 +40,11 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// Seed 000 as a web page: each pipe row a table row, inside 150 KB of the menus, scripts and
-/// styles a CMS page carries.
+/// Seed 000 as a web page inside 150 KB of the menus, scripts and styles a CMS page carries.
 fn seed_page() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let text = std::fs::read_to_string(dir.join("000_7a2d16d58913ef59.txt")).unwrap();
-    let mut html = String::from("<html><head><meta charset=\"utf-8\"><style>");
-    html.push_str(&".nav li{margin:0 4px;font-size:14px}\n".repeat(1000));
-    html.push_str("</style><script>");
-    html.push_str(&"var a=[1,2,3];function f(x){return x+1;}\n".repeat(1000));
-    html.push_str("</script></head><body><ul class=nav>");
-    html.push_str(&"<li><a href=\"/zwgk/index.htm\">政务公开</a></li>".repeat(1000));
-    html.push_str("</ul><div class=article>");
-    let mut in_table = false;
-    for line in text.lines() {
-        if line.contains('|') {
-            if !in_table {
-                html.push_str("<table class=MsoTableGrid>");
-                in_table = true;
-            }
-            html.push_str("<tr>");
-            for cell in line.trim_end_matches('|').split('|') {
-                html.push_str(
-                    "<td style=\"border:solid windowtext 1.0pt\"><p class=MsoNormal><span>",
-                );
-                html.push_str(cell.trim());
-                html.push_str("&nbsp;</span></p></td>");
-            }
-            html.push_str("</tr>");
-        } else {
-            if in_table {
-                html.push_str("</table>");
-                in_table = false;
-            }
-            html.push_str("<p class=MsoNormal>");
-            html.push_str(line);
-            html.push_str("</p>");
-        }
-    }
-    html.push_str("</div></body></html>");
-    html
+    tablereview::synth::web_page(&text, 1000)
 }
 
 fn bench_page(c: &mut Criterion) {

@@ -306,3 +306,43 @@ pub fn flatten(text: &str, rng: &mut Rng, spaced_every: u64) -> String {
     out.push('\n');
     out
 }
+
+/// A rendered report (pipe rows) as a web page: each pipe row a Word-exported table row (an
+/// empty cell an `&nbsp;`), the other lines paragraphs, inside `clutter` repeats of the menus,
+/// scripts and styles a CMS page carries around its article.
+pub fn web_page(text: &str, clutter: usize) -> String {
+    let mut html = String::from("<html><head><meta charset=\"utf-8\"><style>");
+    html.push_str(&".nav li{margin:0 4px;font-size:14px}\n".repeat(clutter));
+    html.push_str("</style><script>");
+    html.push_str(&"var a=[1,2,3];function f(x){return x+1;}\n".repeat(clutter));
+    html.push_str("</script></head><body><ul class=nav>");
+    html.push_str(&"<li><a href=\"/zwgk/index.htm\">政务公开</a></li>".repeat(clutter));
+    html.push_str("</ul><div class=article>");
+    let mut in_table = false;
+    for line in text.lines() {
+        if line.contains('|') {
+            if !in_table {
+                html.push_str("<table class=MsoTableGrid>");
+                in_table = true;
+            }
+            html.push_str("<tr>");
+            for cell in line.trim_end_matches('|').split('|') {
+                let cell = cell.trim();
+                let _ = write!(
+                    html,
+                    "<td style=\"border:solid windowtext 1.0pt\"><p class=MsoNormal><span>{}</span></p></td>",
+                    if cell.is_empty() { "&nbsp;" } else { cell }
+                );
+            }
+            html.push_str("</tr>");
+        } else {
+            if in_table {
+                html.push_str("</table>");
+                in_table = false;
+            }
+            let _ = write!(html, "<p class=MsoNormal>{line}</p>");
+        }
+    }
+    html.push_str("</div></body></html>");
+    html
+}

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use tablereview::decode::decode;
 use tablereview::extract::extract_text;
 use tablereview::model::{CellStatus, Severity, Source};
-use tablereview::synth::{flatten, render, sample_values, Rng, Style, Values};
+use tablereview::synth::{flatten, render, sample_values, web_page, Rng, Style, Values};
 use tablereview::template::{self, Template};
 
 fn source() -> Source {
@@ -208,30 +208,7 @@ proptest! {
         let tpl = template(t);
         let values = sample_values(tpl, &mut Rng::new(seed), blanks);
         let text = render(tpl, &values, "某某县", year(tpl), Style::PipeRows, false);
-        let mut html = String::from("<html><head><meta charset=\"utf-8\"><style>td{}</style></head><body><div>首页 &gt; 年报</div>");
-        let mut in_table = false;
-        for line in text.lines() {
-            if line.contains('|') {
-                if !in_table {
-                    html.push_str("<table border=1>");
-                    in_table = true;
-                }
-                html.push_str("<tr>");
-                let cells: Vec<&str> = line.trim_end_matches('|').split('|').collect();
-                for c in cells {
-                    let c = c.trim();
-                    html.push_str(&format!("<td><p><span>{}</span></p></td>", if c.is_empty() { "&nbsp;" } else { c }));
-                }
-                html.push_str("</tr>");
-            } else {
-                if in_table {
-                    html.push_str("</table>");
-                    in_table = false;
-                }
-                html.push_str(&format!("<p>{line}</p>"));
-            }
-        }
-        html.push_str("</body></html>");
+        let html = web_page(&text, 3);
         let decoded = tablereview::read::html::read(html.as_bytes(), Path::new("gen.html")).unwrap();
         let report = extract_text(&decoded.text, source());
         for (key, cell) in report.cells() {

@@ -200,9 +200,10 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
 
-    /// A web page's tables (each pipe row of a rendered report as a `<tr>`, an `&nbsp;` for a
-    /// blank cell, the group label spanning its rows) read exactly: every figure by position,
-    /// every blank cell blank, nothing inferred.
+    /// A web page's tables (each pipe row of a rendered report as a Word-exported `<tr>`, an
+    /// `&nbsp;` for a blank cell, amid a CMS page's menus and scripts) read exactly: every
+    /// figure by position, every blank cell blank, nothing inferred. Spans are covered by the
+    /// reader's own tests.
     #[test]
     fn web_page_tables_read_exactly(seed in any::<u64>(), blanks in 0u64..60, t in 0usize..2) {
         let tpl = template(t);

@@ -105,7 +105,7 @@ pub fn read_report(path: &Path) -> Result<Vec<u8>> {
 pub fn extract_bytes(path: &Path, bytes: &[u8]) -> Result<(Report, String)> {
     let decoded = crate::read::canonical(path, bytes)?;
     let sha = hex(&Sha256::digest(bytes));
-    let report = extract_text(
+    let mut report = extract_text(
         &decoded.text,
         Source {
             path: path.display().to_string(),
@@ -113,6 +113,16 @@ pub fn extract_bytes(path: &Path, bytes: &[u8]) -> Result<(Report, String)> {
             encoding: decoded.encoding.to_string(),
         },
     );
+    // A document's cells know their place in it: table, row and column.
+    if !decoded.places.is_empty() {
+        for table in &mut report.tables {
+            for row in &mut table.rows {
+                for cell in &mut row.cells {
+                    cell.place = cell.span.and_then(|s| decoded.place_at(s.start));
+                }
+            }
+        }
+    }
     Ok((report, decoded.text))
 }
 

@@ -136,6 +136,28 @@ pub struct Cell {
     /// A figure the prose states for a cell the table lacks; never a value until accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<Suggestion>,
+    /// Where the value stands in the original document, when it was read from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<DocPlace>,
+}
+
+/// Where a value stands in the original document (a web page's or Word file's table), each
+/// counted from 1: the document's table, the table's row, the row's grid column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocPlace {
+    pub table: u32,
+    pub row: u32,
+    pub col: u32,
+}
+
+impl std::fmt::Display for DocPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "table {} · row {} · col {}",
+            self.table, self.row, self.col
+        )
+    }
 }
 
 /// A value proposed from the report's prose.
@@ -158,6 +180,7 @@ impl Cell {
             span: None,
             candidates: Vec::new(),
             suggestion: None,
+            place: None,
         }
     }
 }
@@ -338,6 +361,7 @@ mod tests {
             span: None,
             candidates: vec![Some(3.0), None],
             suggestion: None,
+            place: None,
         };
         let json = serde_json::to_string(&cell).unwrap();
         assert!(json.contains("\"value\":22,"), "{json}");

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use crate::decode::{self, Decoded};
 use crate::error::Result;
+use crate::model::DocPlace;
 
 /// What kind of document a file is, by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,11 +44,102 @@ impl Format {
     pub const EXTENSIONS: [&'static str; 4] = ["docx", "html", "htm", "txt"];
 }
 
+/// A document as the extractor reads it: the canonical text, and where each table field of it
+/// stands in the document (empty for plain text, which has no document behind it).
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub text: String,
+    /// `utf-8`, `utf-8-bom` or `gb18030`: how the bytes were decoded.
+    pub encoding: &'static str,
+    /// Byte ranges of the canonical text's table fields, in order, each with its place.
+    pub places: Vec<(usize, usize, DocPlace)>,
+}
+
+impl Document {
+    /// The document place of the field holding byte `at`, if any.
+    pub fn place_at(&self, at: usize) -> Option<DocPlace> {
+        let i = self.places.partition_point(|&(_, end, _)| end < at);
+        self.places
+            .get(i)
+            .filter(|&&(start, end, _)| start <= at && at <= end)
+            .map(|&(_, _, p)| p)
+    }
+}
+
 /// Reads a document's bytes into the canonical text.
-pub fn canonical(path: &Path, bytes: &[u8]) -> Result<Decoded> {
+pub fn canonical(path: &Path, bytes: &[u8]) -> Result<Document> {
     match Format::of(path) {
-        Format::Text => decode::decode(bytes, path),
+        Format::Text => decode::decode(bytes, path).map(|d: Decoded| Document {
+            text: d.text,
+            encoding: d.encoding,
+            places: Vec::new(),
+        }),
         Format::Html => html::read(bytes, path),
         Format::Docx => docx::read(bytes, path),
+    }
+}
+
+/// Writes table rows into the canonical text, one a line, `field | field | … |`, keeping each
+/// field's byte range and document place.
+#[derive(Debug, Default)]
+pub struct RowWriter {
+    pub text: String,
+    pub places: Vec<(usize, usize, DocPlace)>,
+    /// Tables written so far (the current one's number, counted from 1).
+    pub table: u32,
+}
+
+impl RowWriter {
+    /// Starts a new table.
+    pub fn start_table(&mut self) {
+        self.table += 1;
+    }
+
+    /// Writes one row: each field with the grid column it starts in (counted from 0). A row
+    /// with no text is not written.
+    pub fn row(&mut self, row: u32, fields: &[(String, usize)]) {
+        if fields.iter().all(|(t, _)| t.is_empty()) {
+            return;
+        }
+        for (i, (text, col)) in fields.iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(" | ");
+            }
+            let start = self.text.len();
+            self.text.push_str(text);
+            let place = DocPlace {
+                table: self.table,
+                row,
+                col: u32::try_from(*col).unwrap_or(u32::MAX).saturating_add(1),
+            };
+            self.places.push((start, self.text.len(), place));
+        }
+        self.text.push_str(" |\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_is_found_by_any_byte_of_it() {
+        let mut w = RowWriter::default();
+        w.start_table();
+        w.row(
+            3,
+            &[("规章".into(), 0), ("12".into(), 1), (String::new(), 2)],
+        );
+        let doc = Document {
+            text: w.text.clone(),
+            encoding: "utf-8",
+            places: w.places,
+        };
+        assert_eq!(w.text, "规章 | 12 |  |\n");
+        let at = w.text.find("12").unwrap();
+        let p = doc.place_at(at).unwrap();
+        assert_eq!((p.table, p.row, p.col), (1, 3, 2));
+        assert_eq!(doc.place_at(at + 1).map(|p| p.col), Some(2));
+        assert_eq!(doc.place_at(0).map(|p| p.col), Some(1));
     }
 }

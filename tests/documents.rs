@@ -38,7 +38,27 @@ fn filled_documents_read_exactly_and_never_guess() {
             };
             assert!(status_ok, "{}: {key} is {:?}", path.display(), cell.status);
             blanks += usize::from(want.is_none());
+            // Every figure knows where it stands in the document.
+            if want.is_some() {
+                assert!(
+                    cell.place.is_some(),
+                    "{}: {key} has no place",
+                    path.display()
+                );
+            }
         }
+        // 行政规范性文件's 本年制发件数: the first table's fourth row, second column.
+        let place = report
+            .cell("proactive.normative_documents.issued")
+            .and_then(|c| c.place)
+            .unwrap();
+        assert_eq!(place.to_string(), "table 1 · row 4 · col 2");
+        // 一、本年新收 自然人 stands after a label spanning three grid columns.
+        let place = report
+            .cell("requests.new_received.natural_person")
+            .and_then(|c| c.place)
+            .unwrap();
+        assert_eq!(place.to_string(), "table 2 · row 4 · col 4");
         assert_eq!(
             report.errors(),
             0,

@@ -170,3 +170,18 @@ fn one_line_report_wraps_and_highlights_the_value() {
     assert_eq!(highlighted, "1", "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn a_document_value_shows_its_place_in_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("filled.docx");
+    std::fs::copy(
+        common::fixtures().join("documents/seed000_filled.docx"),
+        &to,
+    )
+    .unwrap();
+    // A report with no flags opens on its first cell, 规章 本年制发件数.
+    let a = app(vec![to]);
+    let screen = render(&a, 120, 34);
+    assert!(screen.contains("table 1 · row 3 · col 2"), "{screen}");
+}

@@ -14,14 +14,14 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use crate::decode::Decoded;
+use super::{Document, RowWriter};
 use crate::error::{Error, Result};
 
 /// Largest uncompressed body read: the official template's is 250 KB, a long report's a few MB.
 const MAX_BODY: u64 = 32_000_000;
 
-/// Reads a `.docx` file's bytes into the canonical text.
-pub fn read(bytes: &[u8], path: &Path) -> Result<Decoded> {
+/// Reads a `.docx` file's bytes into the canonical text, with each table field's place.
+pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
     let bad = |why: &str| Error::Other {
         path: path.into(),
         message: format!("{why}; save it again from Word or WPS, or convert it to text"),
@@ -41,56 +41,110 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Decoded> {
             "has a body larger than 32 MB uncompressed (a zip bomb?)",
         ));
     }
-    let text = to_text(&xml).map_err(|e| bad(&format!("has a malformed body ({e})")))?;
-    if text.trim().is_empty() {
+    let w = write_body(&xml).map_err(|e| bad(&format!("has a malformed body ({e})")))?;
+    if w.text.trim().is_empty() {
         return Err(Error::Empty { path: path.into() });
     }
-    Ok(Decoded {
-        text,
+    Ok(Document {
+        text: w.text,
         encoding: "utf-8",
+        places: w.places,
     })
 }
 
-/// One table being read: its rows so far, the row and the cell being read.
+/// One table being read: its number, the row and the cell being read.
 #[derive(Default)]
 struct TableState {
-    row: Vec<String>,
+    number: u32,
+    /// Rows so far, the current one included (counted from 1).
+    row_no: u32,
+    /// The row's fields, each with the grid column it starts in.
+    row: Vec<(String, usize)>,
     cell: String,
+    /// Grid column of the next cell (after `w:gridBefore` and the cells before it).
+    col: usize,
+    /// Grid columns the cell being read spans (`w:gridSpan`).
+    span: usize,
     /// Whether the cell being read continues the one above it (`w:vMerge` without `restart`).
     merged: bool,
 }
 
 /// The canonical text of a `word/document.xml`.
 pub fn to_text(xml: &[u8]) -> std::result::Result<String, String> {
+    write_body(xml).map(|w| w.text)
+}
+
+/// The value of an element's `w:val` attribute as a count, if it has one.
+fn val(e: &quick_xml::events::BytesStart) -> Option<usize> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == b"val")
+        .and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse().ok())
+}
+
+/// Resolves a character or entity reference inside a run's text (`&amp;`, `&#20013;`).
+fn resolve(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        n => n
+            .strip_prefix("#x")
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
+            .and_then(char::from_u32),
+    }
+}
+
+fn write_body(xml: &[u8]) -> std::result::Result<RowWriter, String> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
-    let mut out = String::new();
+    let mut out = RowWriter::default();
     let mut para = String::new();
     // Nested tables are read as tables of their own, one after the other.
     let mut tables: Vec<TableState> = Vec::new();
     let mut in_text = false;
+    let at = |r: &Reader<&[u8]>| r.buffer_position();
     loop {
         let event = reader
             .read_event_into(&mut buf)
-            .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+            .map_err(|e| format!("at byte {}: {e}", at(&reader)))?;
         match event {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"t" => in_text = true,
-                b"tab" => para.push(' '),
-                b"br" | b"cr" => para.push(' '),
+                b"tab" | b"br" | b"cr" => para.push(' '),
                 b"tbl" => {
-                    flush_paragraph(&mut para, &mut out, tables.last_mut());
-                    tables.push(TableState::default());
+                    flush_paragraph(&mut para, &mut out.text, tables.last_mut());
+                    out.start_table();
+                    tables.push(TableState {
+                        number: out.table,
+                        ..TableState::default()
+                    });
                 }
                 b"tr" => {
                     if let Some(t) = tables.last_mut() {
                         t.row.clear();
+                        t.row_no += 1;
+                        t.col = 0;
+                    }
+                }
+                b"gridBefore" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.col += val(&e).unwrap_or(0).min(64);
                     }
                 }
                 b"tc" => {
                     if let Some(t) = tables.last_mut() {
                         t.cell.clear();
                         t.merged = false;
+                        t.span = 1;
+                    }
+                }
+                b"gridSpan" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.span = val(&e).unwrap_or(1).clamp(1, 64);
                     }
                 }
                 b"vMerge" => {
@@ -106,50 +160,36 @@ pub fn to_text(xml: &[u8]) -> std::result::Result<String, String> {
             Event::Text(t) if in_text => {
                 let s = t
                     .decode()
-                    .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+                    .map_err(|e| format!("at byte {}: {e}", at(&reader)))?;
                 let s = quick_xml::escape::unescape(&s)
-                    .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+                    .map_err(|e| format!("at byte {}: {e}", at(&reader)))?;
                 para.push_str(&s);
             }
             Event::GeneralRef(r) if in_text => {
-                // Character and entity references inside a run's text (`&amp;`, `&#20013;`).
                 let name = r
                     .decode()
-                    .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
-                let resolved = match name.as_ref() {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    n => n
-                        .strip_prefix("#x")
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32),
-                };
-                if let Some(c) = resolved {
+                    .map_err(|e| format!("at byte {}: {e}", at(&reader)))?;
+                if let Some(c) = resolve(&name) {
                     para.push(c);
                 }
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_text = false,
-                b"p" => flush_paragraph(&mut para, &mut out, tables.last_mut()),
+                b"p" => flush_paragraph(&mut para, &mut out.text, tables.last_mut()),
                 b"tc" => {
-                    flush_paragraph(&mut para, &mut out, tables.last_mut());
+                    flush_paragraph(&mut para, &mut out.text, tables.last_mut());
                     if let Some(t) = tables.last_mut() {
                         if !t.merged {
                             let cell = t.cell.trim().replace('|', "｜");
-                            t.row.push(cell);
+                            t.row.push((cell, t.col));
                         }
+                        t.col += t.span;
                     }
                 }
                 b"tr" => {
                     if let Some(t) = tables.last_mut() {
-                        if t.row.iter().any(|c| !c.is_empty()) {
-                            out.push_str(&t.row.join(" | "));
-                            out.push_str(" |\n");
-                        }
+                        out.table = t.number;
+                        out.row(t.row_no, &t.row);
                         t.row.clear();
                     }
                 }
@@ -163,7 +203,7 @@ pub fn to_text(xml: &[u8]) -> std::result::Result<String, String> {
         }
         buf.clear();
     }
-    flush_paragraph(&mut para, &mut out, None);
+    flush_paragraph(&mut para, &mut out.text, None);
     Ok(out)
 }
 

@@ -14,6 +14,7 @@ use std::path::Path;
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
+use super::{Document, RowWriter};
 use crate::decode::{self, Decoded};
 use crate::error::{Error, Result};
 
@@ -21,16 +22,17 @@ use crate::error::{Error, Result};
 /// hostile `rowspan="65535"` must not allocate for rows that do not exist.
 const MAX_COLSPAN: usize = 64;
 
-/// Reads a web page's bytes into the canonical text.
-pub fn read(bytes: &[u8], path: &Path) -> Result<Decoded> {
+/// Reads a web page's bytes into the canonical text, with each table field's place.
+pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
     let decoded = decode_page(bytes, path)?;
-    let text = to_text(&decoded.text);
-    if text.trim().is_empty() {
+    let out = write_page(&decoded.text);
+    if out.text.trim().is_empty() {
         return Err(Error::Empty { path: path.into() });
     }
-    Ok(Decoded {
-        text,
+    Ok(Document {
+        text: out.text,
         encoding: decoded.encoding,
+        places: out.places,
     })
 }
 
@@ -66,16 +68,20 @@ fn decode_page(bytes: &[u8], path: &Path) -> Result<Decoded> {
 
 /// The canonical text of a parsed page.
 pub fn to_text(html: &str) -> String {
+    write_page(html).text
+}
+
+fn write_page(html: &str) -> RowWriter {
     let doc = Html::parse_document(html);
     let mut out = Out::default();
     blocks(doc.tree.root(), &mut out);
     out.finish()
 }
 
-/// Text collected paragraph by paragraph.
+/// Text collected paragraph by paragraph, table rows as fields.
 #[derive(Default)]
 struct Out {
-    text: String,
+    w: RowWriter,
     /// The paragraph being written, white space collapsed.
     line: String,
 }
@@ -97,29 +103,22 @@ impl Out {
     fn end_paragraph(&mut self) {
         let line = self.line.trim();
         if !line.is_empty() {
-            self.text.push_str(line);
-            self.text.push('\n');
+            self.w.text.push_str(line);
+            self.w.text.push('\n');
         }
         self.line.clear();
     }
 
-    fn row(&mut self, cells: &[String]) {
+    fn finish(mut self) -> RowWriter {
         self.end_paragraph();
-        if cells.iter().all(|c| c.is_empty()) {
-            return;
-        }
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                self.text.push_str(" | ");
-            }
-            self.text.push_str(c);
-        }
-        self.text.push_str(" |\n");
+        self.w
     }
 
-    fn finish(mut self) -> String {
-        self.end_paragraph();
-        self.text
+    /// The text of a cell's own content.
+    fn cell_text(self) -> String {
+        let mut w = self.finish();
+        w.text.pop();
+        w.text
     }
 }
 
@@ -237,7 +236,7 @@ fn rows_of(table: NodeRef<Node>) -> Vec<Vec<SourceCell>> {
             let mut text = Out::default();
             cell_text(c, &mut text);
             // `|` separates the cells of the canonical text; inside a cell it is a character.
-            let text = text.finish().replace('\n', " ").replace('|', "｜");
+            let text = text.cell_text().replace('\n', " ").replace('|', "｜");
             cells.push(SourceCell {
                 text: text.trim().to_string(),
                 rowspan: span("rowspan"),
@@ -269,10 +268,12 @@ fn cell_text(node: NodeRef<Node>, out: &mut Out) {
 fn table(node: NodeRef<Node>, out: &mut Out) {
     let rows = rows_of(node);
     let height = rows.len();
+    out.end_paragraph();
+    out.w.start_table();
     // Columns that a rowspan from an earlier row still covers, per row below it.
     let mut covered: Vec<Vec<bool>> = vec![Vec::new(); height];
     for (r, cells) in rows.iter().enumerate() {
-        let mut line: Vec<String> = Vec::new();
+        let mut line: Vec<(String, usize)> = Vec::new();
         let mut col = 0;
         for cell in cells {
             while covered[r].get(col).copied().unwrap_or(false) {
@@ -288,10 +289,10 @@ fn table(node: NodeRef<Node>, out: &mut Out) {
                     *c = true;
                 }
             }
-            line.push(cell.text.clone());
+            line.push((cell.text.clone(), col));
             col += cell.colspan;
         }
-        out.row(&line);
+        out.w.row(u32::try_from(r + 1).unwrap_or(u32::MAX), &line);
     }
 }
 

@@ -327,6 +327,10 @@ fn status_line(app: &App, s: &Strings) -> String {
     if let Some(raw) = &cell.raw {
         parts.push(format!("{} “{raw}”", s.raw));
     }
+    if let Some(p) = cell.place {
+        let [t, r, c] = s.place;
+        parts.push(format!("{t} {} · {r} {} · {c} {}", p.table, p.row, p.col));
+    }
     parts.push(cell.status.as_str().to_string());
     // What the prose says about this cell: a suggestion, or a statement it takes part in.
     if let Some(sug) = &cell.suggestion {

@@ -31,7 +31,7 @@ pub enum Error {
     },
     #[error("{path}: no such file or folder")]
     NotFound { path: PathBuf },
-    #[error("{path}: no reports (.txt, .html, .htm, .docx) found in this folder")]
+    #[error("{path}: no reports (.txt, .html, .htm, .docx, .doc) found in this folder")]
     NoReports { path: PathBuf },
     #[error(
         "{path}: cannot parse sidecar: {message}; fix or move it away (it was not overwritten)"

@@ -100,7 +100,7 @@ fn is_report_name(path: &Path) -> bool {
 
 /// A document with the same stem beside a text file, if there is one.
 pub fn document_beside(text: &Path) -> Option<PathBuf> {
-    ["docx", "html", "htm", "DOCX", "HTML", "HTM"]
+    ["docx", "doc", "html", "htm", "DOCX", "DOC", "HTML", "HTM"]
         .iter()
         .map(|e| text.with_extension(e))
         .find(|p| p.is_file())

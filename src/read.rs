@@ -4,6 +4,7 @@
 //! Plain text is read as it is (`decode`); a web page is parsed and its tables laid out as
 //! rows, so a blank cell is a blank cell and nothing has to be guessed back.
 
+pub mod doc;
 pub mod docx;
 pub mod html;
 
@@ -22,6 +23,8 @@ pub enum Format {
     Html,
     /// A Word document (`.docx`).
     Docx,
+    /// A Word 97 document (`.doc`), converted by LibreOffice.
+    Doc,
 }
 
 impl Format {
@@ -35,13 +38,14 @@ impl Format {
         {
             Some("html" | "htm") => Format::Html,
             Some("docx") => Format::Docx,
+            Some("doc") => Format::Doc,
             _ => Format::Text,
         }
     }
 
     /// Extensions of the documents a folder walk picks up, documents first: when one folder
     /// holds `a.html` and `a.txt`, the document is read.
-    pub const EXTENSIONS: [&'static str; 4] = ["docx", "html", "htm", "txt"];
+    pub const EXTENSIONS: [&'static str; 5] = ["doc", "docx", "html", "htm", "txt"];
 }
 
 /// A document as the extractor reads it: the canonical text, and where each table field of it
@@ -76,6 +80,7 @@ pub fn canonical(path: &Path, bytes: &[u8]) -> Result<Document> {
         }),
         Format::Html => html::read(bytes, path),
         Format::Docx => docx::read(bytes, path),
+        Format::Doc => doc::read(bytes, path),
     }
 }
 

@@ -80,7 +80,7 @@ fn folder_without_reports() {
     let (code, _, stderr) = run(&["check"], dir.path());
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("no reports (.txt, .html, .htm, .docx) found"),
+        stderr.contains("no reports (.txt, .html, .htm, .docx, .doc) found"),
         "{stderr}"
     );
 }

@@ -1,6 +1,7 @@
 //! Documents made from known values (fixtures/documents/: the official gov-2021 Word template
-//! filled by scripts/fill-docx-template.py): every cell reads exactly, and where the document
-//! gives positions nothing is guessed, so a blank cell is `blank`, never `inferred`.
+//! filled by scripts/fill-docx-template.py, and the same saved as Word 97 `.doc` by
+//! LibreOffice): every cell reads exactly, and where the document gives positions nothing is
+//! guessed, so a blank cell is `blank`, never `inferred`.
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,15 @@ fn filled_documents_read_exactly_and_never_guess() {
     let docs = documents();
     assert!(docs.len() >= 2, "{docs:?}");
     for path in docs {
+        if path.extension().is_some_and(|e| e == "doc")
+            && tablereview::read::doc::converter().is_none()
+        {
+            eprintln!(
+                "skipped {}: LibreOffice (soffice) is not on PATH",
+                path.display()
+            );
+            continue;
+        }
         let truth_path = path.with_extension("truth.json");
         let truth: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap();
@@ -108,4 +118,54 @@ fn a_zip_bomb_is_refused_after_reading_its_limit() {
         err.contains("bomb.docx") && err.contains("zip bomb"),
         "{err}"
     );
+}
+
+/// A fake converter on `PATH`: a shell script with the given body.
+#[cfg(unix)]
+fn fake_soffice(dir: &Path, body: &str) -> std::ffi::OsString {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = bin.join("soffice");
+    std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = std::ffi::OsString::from(bin.as_os_str());
+    path.push(":/usr/bin:/bin");
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn a_doc_is_refused_in_one_line_without_libreoffice_and_a_hung_converter_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("old.doc");
+    std::fs::write(&doc, b"\xd0\xcf\x11\xe0 not really a doc").unwrap();
+    let run = |path: &std::ffi::OsStr| {
+        let started = std::time::Instant::now();
+        let out = assert_cmd::Command::cargo_bin("tablereview")
+            .unwrap()
+            .env("PATH", path)
+            .env("TABLEREVIEW_CONVERT_SECONDS", "2")
+            .args(["check", "-q", "--no-cache"])
+            .arg(&doc)
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("old.doc"), "{stderr}");
+        (stderr, started.elapsed())
+    };
+    let (stderr, _) = run(std::ffi::OsStr::new(dir.path().join("nothing").as_os_str()));
+    assert!(stderr.contains("needs LibreOffice"), "{stderr}");
+    // A converter that never finishes costs its time limit, then is killed with its children.
+    let path = fake_soffice(dir.path(), "sleep 600 & sleep 600");
+    let (stderr, took) = run(&path);
+    assert!(stderr.contains("within 2 s"), "{stderr}");
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+    // A converter that gives up leaves no document behind.
+    let path = fake_soffice(dir.path(), "exit 1");
+    let (stderr, _) = run(&path);
+    assert!(stderr.contains("could not convert"), "{stderr}");
 }

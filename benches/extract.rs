@@ -18,6 +18,7 @@ fn source() -> Source {
         path: "bench.txt".into(),
         sha256: String::new(),
         encoding: "utf-8".into(),
+        reader: None,
     }
 }
 

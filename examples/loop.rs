@@ -14,6 +14,7 @@ fn main() {
             path: String::new(),
             sha256: String::new(),
             encoding: String::new(),
+            reader: None,
         };
         std::hint::black_box(tablereview::extract::extract_text(&text, src));
     }

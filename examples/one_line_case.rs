@@ -20,6 +20,7 @@ fn main() {
         path: "gen.txt".into(),
         sha256: String::new(),
         encoding: "utf-8".into(),
+        reader: None,
     };
     let report = extract_text(&line, source);
     println!("{line}");

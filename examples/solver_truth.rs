@@ -34,6 +34,7 @@ fn main() {
             path: String::new(),
             sha256: String::new(),
             encoding: String::new(),
+            reader: None,
         };
         let mut report = tablereview::extract::extract_text(&text, src);
         tablereview::check::run(&mut report, tpl);

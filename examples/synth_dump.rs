@@ -18,6 +18,7 @@ fn main() {
             path: "gen".into(),
             sha256: String::new(),
             encoding: "utf-8".into(),
+            reader: None,
         },
     );
     for (key, cell) in report.cells() {

@@ -24,6 +24,7 @@ fn main() {
                 path: String::new(),
                 sha256: String::new(),
                 encoding: String::new(),
+                reader: None,
             };
             let mut report = tablereview::extract::extract_text(&text, src);
             if let Some(tpl) = tablereview::template::by_key(&report.template) {

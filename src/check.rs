@@ -416,6 +416,7 @@ mod identity_tests {
             path: String::new(),
             sha256: String::new(),
             encoding: "utf-8".into(),
+            reader: None,
         };
         let report = extract_text(&text, source);
         assert_eq!(report.errors(), 0, "{:#?}", report.findings);
@@ -524,6 +525,7 @@ mod identity_tests {
             path: String::new(),
             sha256: String::new(),
             encoding: "utf-8".into(),
+            reader: None,
         };
         let report = extract_text(&text, source);
         assert_eq!(report.template, "gov-2019", "the labels decide");

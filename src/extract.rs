@@ -111,6 +111,7 @@ pub fn extract_bytes(path: &Path, bytes: &[u8]) -> Result<(Report, String)> {
             path: path.display().to_string(),
             sha256: sha,
             encoding: decoded.encoding.to_string(),
+            reader: decoded.reader.map(str::to_string),
         },
     );
     // A document's cells know their place in it: table, row and column.

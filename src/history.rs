@@ -143,6 +143,7 @@ mod tests {
                 path: String::new(),
                 sha256: String::new(),
                 encoding: String::new(),
+                reader: None,
             },
             report: Default::default(),
             template: t.key.clone(),

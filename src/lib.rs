@@ -12,7 +12,7 @@
 //!             四、政府信息公开行政复议、行政诉讼情况\n\
 //!             1 | 0 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n\
 //!             五、存在的主要问题及改进情况\n";
-//! let source = Source { path: "r.txt".into(), sha256: String::new(), encoding: "utf-8".into() };
+//! let source = Source { path: "r.txt".into(), sha256: String::new(), encoding: "utf-8".into(), reader: None };
 //! let report = extract_text(text, source);
 //! assert_eq!(report.template, "gov-2021");
 //! let upheld = report.cell("appeals.review.upheld").unwrap();

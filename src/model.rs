@@ -35,6 +35,11 @@ pub struct Source {
     pub path: String,
     pub sha256: String,
     pub encoding: String,
+    /// The document reader and its version (`html 1`, `docx 1`, `doc 1`), for a report read
+    /// from a document, so that a re-extraction with a newer reader is recognised; absent for
+    /// plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader: Option<String>,
 }
 
 /// The reporting body and year, as detected from the text.

@@ -57,6 +57,9 @@ pub struct Document {
     pub encoding: &'static str,
     /// Byte ranges of the canonical text's table fields, in order, each with its place.
     pub places: Vec<(usize, usize, DocPlace)>,
+    /// The document reader and its version (none for plain text); raised whenever a reader
+    /// changes what it writes, so older extractions can be told apart.
+    pub reader: Option<&'static str>,
 }
 
 impl Document {
@@ -77,6 +80,7 @@ pub fn canonical(path: &Path, bytes: &[u8]) -> Result<Document> {
             text: d.text,
             encoding: d.encoding,
             places: Vec::new(),
+            reader: None,
         }),
         Format::Html => html::read(bytes, path),
         Format::Docx => docx::read(bytes, path),
@@ -139,6 +143,7 @@ mod tests {
             text: w.text.clone(),
             encoding: "utf-8",
             places: w.places,
+            reader: None,
         };
         assert_eq!(w.text, "规章 | 12 |  |\n");
         let at = w.text.find("12").unwrap();

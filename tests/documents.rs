@@ -38,6 +38,14 @@ fn filled_documents_read_exactly_and_never_guess() {
             serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap();
         let report = extract_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(report.template, "gov-2021", "{}", path.display());
+        // The reader is recorded, so a re-extraction by a newer one is recognised.
+        let ext = path.extension().unwrap().to_string_lossy().into_owned();
+        let reader = report.source.reader.clone().unwrap_or_default();
+        assert!(
+            reader.starts_with(&format!("{ext} ")),
+            "{}: {reader}",
+            path.display()
+        );
         let mut blanks = 0;
         for (key, cell) in report.cells() {
             let want = truth["values"][&key].as_f64();

@@ -17,6 +17,7 @@ fn source() -> Source {
         path: "gen.txt".into(),
         sha256: String::new(),
         encoding: "utf-8".into(),
+        reader: None,
     }
 }
 

@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
             path: "fuzz.html".into(),
             sha256: String::new(),
             encoding: decoded.encoding.into(),
+            reader: None,
         };
         let report = tablereview::extract::extract_text(&decoded.text, source);
         for (_, cell) in report.cells() {

@@ -6,6 +6,9 @@
 //! file that crashes or hangs it costs that file, never the session. Without LibreOffice on
 //! `PATH` the file is refused in one line that says what is missing.
 
+/// This reader and its version, recorded in each report read through it.
+pub const READER: &str = "doc 1 (LibreOffice to docx 1)";
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -102,7 +105,10 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
             "LibreOffice could not convert it ({status}); the file may be damaged or not a Word document"
         ))
     })?;
-    super::docx::read(&docx, path)
+    super::docx::read(&docx, path).map(|d| Document {
+        reader: Some(READER),
+        ..d
+    })
 }
 
 /// A session of its own (so that everything it starts can be stopped together) and a memory

@@ -8,6 +8,9 @@
 //! A `.docx` is a zip: the body is read at most `MAX_BODY` bytes uncompressed, so a zip bomb
 //! costs that much and no more.
 
+/// This reader and its version, recorded in each report read through it.
+pub const READER: &str = "docx 1";
+
 use std::io::Read;
 use std::path::Path;
 
@@ -49,6 +52,7 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
         text: w.text,
         encoding: "utf-8",
         places: w.places,
+        reader: Some(READER),
     })
 }
 

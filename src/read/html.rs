@@ -9,6 +9,9 @@
 //! and column it starts in. A table that holds tables (page layout) is read as blocks. Text
 //! outside tables is written as paragraphs.
 
+/// This reader and its version, recorded in each report read through it.
+pub const READER: &str = "html 1";
+
 use std::path::Path;
 
 use ego_tree::NodeRef;
@@ -33,6 +36,7 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
         text: out.text,
         encoding: decoded.encoding,
         places: out.places,
+        reader: Some(READER),
     })
 }
 

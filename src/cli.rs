@@ -221,6 +221,16 @@ fn inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
     for p in &problems {
         eprintln!("tablereview: {p}");
     }
+    // A folder's text beside a document of the same name was left out: say which was read.
+    for r in &reports {
+        if let Some(text) = files::text_beside(r) {
+            eprintln!(
+                "tablereview: {}: read from the document; {} beside it is taken for the same report and not read",
+                r.display(),
+                text.display()
+            );
+        }
+    }
     (reports, !problems.is_empty())
 }
 

@@ -98,6 +98,18 @@ fn is_report_name(path: &Path) -> bool {
     !(ext.eq_ignore_ascii_case("txt") && document_beside(path).is_some())
 }
 
+/// The text file of the same stem beside a document (`a.txt` beside `a.html`), if there is one.
+pub fn text_beside(document: &Path) -> Option<PathBuf> {
+    let ext = document.extension()?.to_str()?;
+    if ext.eq_ignore_ascii_case("txt") {
+        return None;
+    }
+    ["txt", "TXT"]
+        .iter()
+        .map(|e| document.with_extension(e))
+        .find(|p| p.is_file())
+}
+
 /// A document with the same stem beside a text file, if there is one.
 pub fn document_beside(text: &Path) -> Option<PathBuf> {
     ["docx", "doc", "html", "htm", "DOCX", "DOC", "HTML", "HTM"]

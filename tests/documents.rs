@@ -177,3 +177,62 @@ fn a_doc_is_refused_in_one_line_without_libreoffice_and_a_hung_converter_is_stop
     let (stderr, _) = run(&path);
     assert!(stderr.contains("could not convert"), "{stderr}");
 }
+
+#[test]
+fn a_folder_with_a_page_and_its_text_reads_the_page_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = tablereview::synth::web_page(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),
+        )
+        .unwrap(),
+        1,
+    );
+    std::fs::write(dir.path().join("r.html"), page).unwrap();
+    std::fs::write(
+        dir.path().join("r.txt"),
+        "某县2024年政府信息公开工作年度报告",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("tablereview")
+        .unwrap()
+        .args(["check", "--json", "-q", "--no-cache"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("r.html"), "{stdout}");
+    assert!(stderr.contains("r.txt beside it"), "{stderr}");
+}
+
+#[test]
+fn hostile_pages_cost_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // Larger than any report: refused before it is read.
+    let big = dir.path().join("big.html");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(50_000_000).unwrap();
+    // Ten thousand rows and a rowspan of 65,535: read, in bounded time.
+    let mut rows = String::from("<table><tr><td rowspan=65535>规章</td><td>1</td></tr>");
+    for i in 0..10_000 {
+        rows.push_str(&format!("<tr><td>{i}</td><td colspan=65535>2</td></tr>"));
+    }
+    rows.push_str("</table>");
+    std::fs::write(dir.path().join("rows.html"), rows).unwrap();
+    let out = assert_cmd::Command::cargo_bin("tablereview")
+        .unwrap()
+        .args(["check", "-q", "--no-cache"])
+        .arg(&big)
+        .arg(dir.path().join("rows.html"))
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("big.html"), "{stderr}");
+    assert!(stdout.contains("rows.html"), "{stdout}");
+}

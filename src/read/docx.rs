@@ -289,6 +289,21 @@ mod tests {
     }
 
     #[test]
+    fn grid_columns_count_spans_and_skipped_cells() {
+        // 规章 spans two grid columns after one skipped (gridBefore): 3 stands in column 4.
+        let body = format!(
+            "<w:tbl><w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>\
+             <w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl>",
+            p("规章"),
+            p("3")
+        );
+        let w = write_body(&doc(&body)).unwrap();
+        assert_eq!(w.text, "规章 | 3 |\n");
+        let cols: Vec<u32> = w.places.iter().map(|(_, _, p)| p.col).collect();
+        assert_eq!(cols, [2, 4]);
+    }
+
+    #[test]
     fn header_words_split_over_paragraphs_join() {
         let body = format!(
             "<w:tbl><w:tr><w:tc>{}{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl>",

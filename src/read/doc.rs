@@ -6,15 +6,15 @@
 //! file that crashes or hangs it costs that file, never the session. Without LibreOffice on
 //! `PATH` the file is refused in one line that says what is missing.
 
-/// This reader and its version, recorded in each report read through it.
-pub const READER: &str = "doc 1 (LibreOffice to docx 1)";
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::Document;
 use crate::error::{Error, Result};
+
+/// This reader and its version, recorded in each report read through it.
+pub const READER: &str = "doc 1 (LibreOffice to docx 1)";
 
 /// Longest a conversion may take; a real report converts in a few seconds.
 /// `TABLEREVIEW_CONVERT_SECONDS` sets another limit (a slow machine, or a test).

@@ -8,9 +8,6 @@
 //! A `.docx` is a zip: the body is read at most `MAX_BODY` bytes uncompressed, so a zip bomb
 //! costs that much and no more.
 
-/// This reader and its version, recorded in each report read through it.
-pub const READER: &str = "docx 1";
-
 use std::io::Read;
 use std::path::Path;
 
@@ -19,6 +16,9 @@ use quick_xml::Reader;
 
 use super::{Document, RowWriter};
 use crate::error::{Error, Result};
+
+/// This reader and its version, recorded in each report read through it.
+pub const READER: &str = "docx 1";
 
 /// Largest uncompressed body read: the official template's is 250 KB, a long report's a few MB.
 const MAX_BODY: u64 = 32_000_000;

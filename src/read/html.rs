@@ -9,9 +9,6 @@
 //! and column it starts in. A table that holds tables (page layout) is read as blocks. Text
 //! outside tables is written as paragraphs.
 
-/// This reader and its version, recorded in each report read through it.
-pub const READER: &str = "html 1";
-
 use std::path::Path;
 
 use ego_tree::NodeRef;
@@ -20,6 +17,9 @@ use scraper::{Html, Node};
 use super::{Document, RowWriter};
 use crate::decode::{self, Decoded};
 use crate::error::{Error, Result};
+
+/// This reader and its version, recorded in each report read through it.
+pub const READER: &str = "html 1";
 
 /// Spans larger than this are clamped: a real table's rowspan covers at most its rows, and a
 /// hostile `rowspan="65535"` must not allocate for rows that do not exist.

@@ -104,17 +104,24 @@ pub fn text_beside(document: &Path) -> Option<PathBuf> {
     if ext.eq_ignore_ascii_case("txt") {
         return None;
     }
-    ["txt", "TXT"]
-        .iter()
-        .map(|e| document.with_extension(e))
-        .find(|p| p.is_file())
+    file_beside(document, &["txt"])
 }
 
 /// A document with the same stem beside a text file, if there is one.
 pub fn document_beside(text: &Path) -> Option<PathBuf> {
-    ["docx", "doc", "html", "htm", "DOCX", "DOC", "HTML", "HTM"]
+    let documents: Vec<&str> = crate::read::Format::EXTENSIONS
+        .into_iter()
+        .filter(|e| *e != "txt")
+        .collect();
+    file_beside(text, &documents)
+}
+
+/// The first existing file named like `path` with one of `extensions` (lower or upper case).
+fn file_beside(path: &Path, extensions: &[&str]) -> Option<PathBuf> {
+    extensions
         .iter()
-        .map(|e| text.with_extension(e))
+        .flat_map(|e| [e.to_string(), e.to_ascii_uppercase()])
+        .map(|e| path.with_extension(e))
         .find(|p| p.is_file())
 }
 

@@ -138,13 +138,7 @@ fn one_line_report_wraps_and_highlights_the_value() {
     // A crawler's text: the whole report on one line. The source pane wraps it (never inside
     // a figure) and highlights the selected value inside the line; an undecided split shows
     // its candidates on the message line.
-    let dir = tempfile::tempdir().unwrap();
-    let to = dir.path().join("crawler_one_line.txt");
-    std::fs::copy(
-        common::fixtures().join("variants/crawler_one_line.txt"),
-        &to,
-    )
-    .unwrap();
+    let (_dir, to) = common::copy_fixture("variants/crawler_one_line.txt");
     let mut a = app(vec![to]);
     // To the first undecided split: 行政规范性文件's 11415.
     for _ in 0..6 {
@@ -173,13 +167,7 @@ fn one_line_report_wraps_and_highlights_the_value() {
 
 #[test]
 fn a_document_value_shows_its_place_in_the_document() {
-    let dir = tempfile::tempdir().unwrap();
-    let to = dir.path().join("filled.docx");
-    std::fs::copy(
-        common::fixtures().join("documents/seed000_filled.docx"),
-        &to,
-    )
-    .unwrap();
+    let (_dir, to) = common::copy_fixture("documents/seed000_filled.docx");
     // A report with no flags opens on its first cell, 规章 本年制发件数.
     let a = app(vec![to]);
     let screen = render(&a, 120, 34);

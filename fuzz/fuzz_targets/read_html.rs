@@ -1,5 +1,5 @@
-//! Any bytes as a web page: the reader and the extractor behind it never panic, and every
-//! span stays inside the canonical text.
+//! Any bytes as a web page: the reader, the extractor behind it and the document places never
+//! panic, and every span stays inside the canonical text.
 #![no_main]
 
 use std::path::Path;
@@ -7,17 +7,10 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(decoded) = tablereview::read::html::read(data, Path::new("fuzz.html")) {
-        let source = tablereview::model::Source {
-            path: "fuzz.html".into(),
-            sha256: String::new(),
-            encoding: decoded.encoding.into(),
-            reader: None,
-        };
-        let report = tablereview::extract::extract_text(&decoded.text, source);
+    if let Ok((report, text)) = tablereview::extract::extract_bytes(Path::new("fuzz.html"), data) {
         for (_, cell) in report.cells() {
             if let Some(span) = cell.span {
-                assert!(span.end <= decoded.text.len());
+                assert!(span.start <= span.end && span.end <= text.len());
             }
         }
     }

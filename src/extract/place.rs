@@ -377,16 +377,20 @@ impl TableBuilder<'_> {
         let mut incomplete = false;
         let mut incomplete_full = false;
         // Once one figure of a row is glued, its neighbours may be too (`230 000023`).
+        // Full-width digits are cut like ASCII ones; each value's offsets map back to the
+        // text's bytes.
+        let folded: Vec<_> = values
+            .iter()
+            .map(|&ti| fold_digits(&self.text[tokens[ti].start..tokens[ti].end]))
+            .collect();
         let row_glued = self.table_glued
-            || values.iter().any(|&ti| {
-                let raw = &self.text[tokens[ti].start..tokens[ti].end];
-                looks_glued(&tokens[ti], &fold_digits(raw).0)
-            });
-        for &ti in values {
+            || values
+                .iter()
+                .zip(&folded)
+                .any(|(&ti, (raw, _))| looks_glued(&tokens[ti], raw));
+        for (&ti, (raw, offsets)) in values.iter().zip(&folded) {
             let tok = &tokens[ti];
-            // Full-width digits are cut like ASCII ones; `at` maps back to the text's bytes.
-            let (raw, offsets) = fold_digits(&self.text[tok.start..tok.end]);
-            let raw: &str = &raw;
+            let raw: &str = raw;
             let at = |k: usize| offsets.as_ref().map_or(k, |o| o[k]);
             let Some(v) = self.solver_value(tok) else {
                 // An unreadable value makes any placement a guess.

@@ -32,6 +32,15 @@ pub fn copy_fixtures(prefixes: &[&str]) -> (tempfile::TempDir, Vec<PathBuf>) {
     (dir, out)
 }
 
+/// Copies one fixture (a path under fixtures/) into a fresh temp folder.
+pub fn copy_fixture(rel: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = fixtures().join(rel);
+    let to = dir.path().join(from.file_name().unwrap());
+    std::fs::copy(&from, &to).unwrap();
+    (dir, to)
+}
+
 /// An app over `paths`, opened at 100 x 30, English, no colour.
 pub fn app(paths: Vec<PathBuf>) -> App {
     let options = Options {

@@ -38,8 +38,17 @@ pub fn run(report: &mut Report, template: &Template) {
         })
         .count();
     let mut out = Vec::with_capacity(flagged + 8);
+    // A document with no text at all has one finding that says so; a missing table each
+    // would only repeat it.
+    let unreadable = report
+        .findings
+        .iter()
+        .any(|f| f.rule.as_ref() == "no-text-layer" && f.severity == Severity::Error);
     for (table, spec) in report.tables.iter().zip(&template.tables) {
         if !table.found {
+            if unreadable {
+                continue;
+            }
             // Cells a reviewer has filled in since are no longer missing.
             let still_missing: Vec<String> = table
                 .rows

@@ -40,6 +40,7 @@ pub const EXTRACT_RULES: &[&str] = &[
     "subtotal",
     "merged-row",
     "split-by-prose",
+    "no-text-layer",
 ];
 
 /// Reads, decodes and extracts one report file.
@@ -114,6 +115,8 @@ pub fn extract_bytes(path: &Path, bytes: &[u8]) -> Result<(Report, String)> {
             reader: decoded.reader.map(str::to_string),
         },
     );
+    // Kept through every re-check: EXTRACT_RULES names it, and it names no cell.
+    report.findings.extend(decoded.findings.iter().cloned());
     // A document's cells know their place in it: table, row and column.
     if !decoded.places.is_empty() {
         for table in &mut report.tables {

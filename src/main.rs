@@ -13,6 +13,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {
+    // The PDF parser runs as this binary in a child process of its own (read::pdf).
+    if std::env::args_os().nth(1).as_deref() == Some(tablereview::read::pdf::CHILD_ARG.as_ref()) {
+        return tablereview::read::pdf::child_main();
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        tablereview::read::pdf::isolate_with(exe);
+    }
     let cli = tablereview::cli::Cli::parse();
     // How soon freed memory goes back to the system. Review reads a whole queue in the
     // background: at once keeps its peak under the 32 MB goal at no measured cost. A batch

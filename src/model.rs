@@ -146,22 +146,45 @@ pub struct Cell {
     pub place: Option<DocPlace>,
 }
 
-/// Where a value stands in the original document (a web page's or Word file's table), each
-/// counted from 1: the document's table, the table's row, the row's grid column.
+/// Where a value stands in the original document (a web page's, Word file's or PDF's table),
+/// each counted from 1: the document's table, the table's row, the row's grid column; for a PDF
+/// also its page and box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocPlace {
     pub table: u32,
     pub row: u32,
     pub col: u32,
+    /// The page and box of the value's characters (of the empty cell, when it is blank).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<PageBox>,
+}
+
+/// A box on a PDF page, in whole points from the page's top-left corner (the way a reader
+/// looks at the page, not PDF's bottom-up user space).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageBox {
+    /// The page, counted from 1.
+    pub page: u32,
+    pub x0: u32,
+    pub x1: u32,
+    pub y0: u32,
+    pub y1: u32,
 }
 
 impl std::fmt::Display for DocPlace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "table {} · row {} · col {}",
-            self.table, self.row, self.col
-        )
+        match self.page {
+            Some(b) => write!(
+                f,
+                "p.{} · x {}–{} · y {}–{}",
+                b.page, b.x0, b.x1, b.y0, b.y1
+            ),
+            None => write!(
+                f,
+                "table {} · row {} · col {}",
+                self.table, self.row, self.col
+            ),
+        }
     }
 }
 

@@ -4,15 +4,17 @@
 //! Plain text is read as it is (`decode`); a web page is parsed and its tables laid out as
 //! rows, so a blank cell is a blank cell and nothing has to be guessed back.
 
+pub mod child;
 pub mod doc;
 pub mod docx;
 pub mod html;
+pub mod pdf;
 
 use std::path::Path;
 
 use crate::decode::{self, Decoded};
 use crate::error::Result;
-use crate::model::DocPlace;
+use crate::model::{DocPlace, PageBox};
 
 /// What kind of document a file is, by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub enum Format {
     Docx,
     /// A Word 97 document (`.doc`), converted by LibreOffice.
     Doc,
+    /// A PDF (`.pdf`), read from its characters' positions and ruling lines.
+    Pdf,
 }
 
 impl Format {
@@ -39,13 +43,14 @@ impl Format {
             Some("html" | "htm") => Format::Html,
             Some("docx") => Format::Docx,
             Some("doc") => Format::Doc,
+            Some("pdf") => Format::Pdf,
             _ => Format::Text,
         }
     }
 
     /// Extensions of the documents a folder walk picks up, documents first: when one folder
     /// holds `a.html` and `a.txt`, the document is read.
-    pub const EXTENSIONS: [&'static str; 5] = ["doc", "docx", "html", "htm", "txt"];
+    pub const EXTENSIONS: [&'static str; 6] = ["pdf", "doc", "docx", "html", "htm", "txt"];
 }
 
 /// A document as the extractor reads it: the canonical text, and where each table field of it
@@ -60,6 +65,8 @@ pub struct Document {
     /// The document reader and its version (none for plain text); raised whenever a reader
     /// changes what it writes, so older extractions can be told apart.
     pub reader: Option<&'static str>,
+    /// What the reader found about the document itself (a PDF page with no text layer).
+    pub findings: Vec<crate::model::Finding>,
 }
 
 impl Document {
@@ -81,10 +88,12 @@ pub fn canonical(path: &Path, bytes: &[u8]) -> Result<Document> {
             encoding: d.encoding,
             places: Vec::new(),
             reader: None,
+            findings: Vec::new(),
         }),
         Format::Html => html::read(bytes, path),
         Format::Docx => docx::read(bytes, path),
         Format::Doc => doc::read(bytes, path),
+        Format::Pdf => pdf::read(bytes, path),
     }
 }
 
@@ -107,10 +116,17 @@ impl RowWriter {
     /// Writes one row: each field with the grid column it starts in (counted from 0). A row
     /// with no text is not written.
     pub fn row(&mut self, row: u32, fields: &[(String, usize)]) {
-        if fields.iter().all(|(t, _)| t.is_empty()) {
+        let fields: Vec<(&str, usize, Option<PageBox>)> =
+            fields.iter().map(|(t, c)| (t.as_str(), *c, None)).collect();
+        self.row_boxed(row, &fields);
+    }
+
+    /// Writes one row whose fields also know their box on a page.
+    pub fn row_boxed(&mut self, row: u32, fields: &[(&str, usize, Option<PageBox>)]) {
+        if fields.iter().all(|(t, _, _)| t.is_empty()) {
             return;
         }
-        for (i, (text, col)) in fields.iter().enumerate() {
+        for (i, (text, col, page)) in fields.iter().enumerate() {
             if i > 0 {
                 self.text.push_str(" | ");
             }
@@ -120,6 +136,7 @@ impl RowWriter {
                 table: self.table,
                 row,
                 col: u32::try_from(*col).unwrap_or(u32::MAX).saturating_add(1),
+                page: *page,
             };
             self.places.push((start, self.text.len(), place));
         }
@@ -144,6 +161,7 @@ mod tests {
             encoding: "utf-8",
             places: w.places,
             reader: None,
+            findings: Vec::new(),
         };
         assert_eq!(w.text, "规章 | 12 |  |\n");
         let at = w.text.find("12").unwrap();

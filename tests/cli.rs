@@ -75,8 +75,8 @@ fn check_folder_recurses_into_txt_files() {
     };
     assert_eq!(
         text.lines().count(),
-        21 + doc,
-        "five seeds, fourteen variants, two Word and {doc} Word 97 documents"
+        25 + doc,
+        "five seeds, fourteen variants, two Word, four PDF and {doc} Word 97 documents"
     );
 }
 

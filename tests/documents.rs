@@ -1,6 +1,7 @@
 //! Documents made from known values (fixtures/documents/: the official gov-2021 Word template
 //! filled by scripts/fill-docx-template.py, and the same saved as Word 97 `.doc` by
-//! LibreOffice): every cell reads exactly, and where the document gives positions nothing is
+//! LibreOffice, and printed to PDF by LibreOffice; and PDFs written by
+//! scripts/make-pdf-fixtures.py in the non-embedded STSong-Light font): every cell reads exactly, and where the document gives positions nothing is
 //! guessed, so a blank cell is `blank`, never `inferred`.
 
 use std::path::{Path, PathBuf};
@@ -65,18 +66,48 @@ fn filled_documents_read_exactly_and_never_guess() {
                 );
             }
         }
-        // 行政规范性文件's 本年制发件数: the first table's fourth row, second column.
-        let place = report
-            .cell("proactive.normative_documents.issued")
-            .and_then(|c| c.place)
-            .unwrap();
-        assert_eq!(place.to_string(), "table 1 · row 4 · col 2");
-        // 一、本年新收 自然人 stands after a label spanning three grid columns.
-        let place = report
-            .cell("requests.new_received.natural_person")
-            .and_then(|c| c.place)
-            .unwrap();
-        assert_eq!(place.to_string(), "table 2 · row 4 · col 4");
+        if ext == "pdf" {
+            // A PDF's value knows its page and the box of its characters, inside the page.
+            for key in [
+                "proactive.normative_documents.issued",
+                "requests.new_received.natural_person",
+                "appeals.review.total",
+            ] {
+                let place = report.cell(key).and_then(|c| c.place).unwrap();
+                let b = place
+                    .page
+                    .unwrap_or_else(|| panic!("{key} has no page box"));
+                assert!(
+                    b.page >= 1 && b.x0 < b.x1 && b.y0 < b.y1 && b.x1 <= 600 && b.y1 <= 850,
+                    "{key}: {b:?}"
+                );
+                assert!(place.to_string().starts_with(&format!("p.{} · x ", b.page)));
+            }
+            let issued = report
+                .cell("proactive.normative_documents.issued")
+                .and_then(|c| c.place)
+                .unwrap();
+            let repealed = report
+                .cell("proactive.normative_documents.repealed")
+                .and_then(|c| c.place)
+                .unwrap();
+            // Same row, the next column to the right.
+            let (a, b) = (issued.page.unwrap(), repealed.page.unwrap());
+            assert!(a.x1 <= b.x0 && a.y0.abs_diff(b.y0) <= 3, "{a:?} {b:?}");
+        } else {
+            // 行政规范性文件's 本年制发件数: the first table's fourth row, second column.
+            let place = report
+                .cell("proactive.normative_documents.issued")
+                .and_then(|c| c.place)
+                .unwrap();
+            assert_eq!(place.to_string(), "table 1 · row 4 · col 2");
+            // 一、本年新收 自然人 stands after a label spanning three grid columns.
+            let place = report
+                .cell("requests.new_received.natural_person")
+                .and_then(|c| c.place)
+                .unwrap();
+            assert_eq!(place.to_string(), "table 2 · row 4 · col 4");
+        }
         assert_eq!(
             report.errors(),
             0,

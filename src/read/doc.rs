@@ -7,8 +7,9 @@
 //! `PATH` the file is refused in one line that says what is missing.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+
+use super::child::{self, Failure, Limits};
 
 use super::Document;
 use crate::error::{Error, Result};
@@ -16,16 +17,6 @@ use crate::error::{Error, Result};
 /// This reader and its version, recorded in each report read through it.
 pub const READER: &str = "doc 1 (LibreOffice to docx 1)";
 
-/// Longest a conversion may take; a real report converts in a few seconds.
-/// `TABLEREVIEW_CONVERT_SECONDS` sets another limit (a slow machine, or a test).
-fn time_limit() -> Duration {
-    let secs = std::env::var("TABLEREVIEW_CONVERT_SECONDS")
-        .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .filter(|&s| s > 0)
-        .unwrap_or(60);
-    Duration::from_secs(secs)
-}
 /// Address space the converter may map (it maps far more than it touches).
 const MEMORY_LIMIT: u64 = 4 << 30;
 
@@ -70,33 +61,31 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
     .arg("--outdir")
     .arg(dir.path())
     .arg(&input)
-    .env("HOME", dir.path())
-    .stdin(Stdio::null())
-    .stdout(Stdio::null())
-    .stderr(Stdio::null());
-    limit(&mut cmd);
-    let mut child = cmd.spawn().map_err(|e| {
-        fail(format!(
-            "LibreOffice ({}) did not start: {e}",
-            soffice.display()
-        ))
-    })?;
-    let started = Instant::now();
-    let limit_time = time_limit();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() < limit_time => {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            _ => {
-                kill_session(&child);
-                let _ = child.wait();
-                return Err(fail(format!(
-                    "LibreOffice did not convert it within {} s; the file may be damaged",
-                    limit_time.as_secs()
-                )));
-            }
+    .env("HOME", dir.path());
+    let limits = Limits {
+        time: child::time_limit(60),
+        memory: MEMORY_LIMIT,
+        // LibreOffice writes the converted file, not to standard output.
+        output: 1 << 20,
+    };
+    let status = match child::run(cmd, None, limits) {
+        Ok((status, _)) => status,
+        Err(Failure::Spawn(e)) => {
+            return Err(fail(format!(
+                "LibreOffice ({}) did not start: {e}",
+                soffice.display()
+            )))
+        }
+        Err(Failure::TimedOut(t)) => {
+            return Err(fail(format!(
+                "LibreOffice did not convert it within {} s; the file may be damaged",
+                t.as_secs()
+            )))
+        }
+        Err(Failure::TooMuchOutput(_)) => {
+            return Err(fail(
+                "LibreOffice wrote far too much output; not read".into(),
+            ))
         }
     };
     let output = dir.path().join("report.docx");
@@ -109,41 +98,4 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
         reader: Some(READER),
         ..d
     })
-}
-
-/// A session of its own (so that everything it starts can be stopped together) and a memory
-/// limit, set in the child before LibreOffice runs.
-#[cfg(unix)]
-fn limit(cmd: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    // SAFETY: setsid and setrlimit are async-signal-safe and touch only the child.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            let lim = libc::rlimit {
-                rlim_cur: MEMORY_LIMIT as libc::rlim_t,
-                rlim_max: MEMORY_LIMIT as libc::rlim_t,
-            };
-            libc::setrlimit(libc::RLIMIT_AS, &lim);
-            Ok(())
-        });
-    }
-}
-
-#[cfg(not(unix))]
-fn limit(_: &mut Command) {}
-
-#[cfg(unix)]
-fn kill_session(child: &std::process::Child) {
-    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: signals the child's own session, made by setsid above.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn kill_session(child: &std::process::Child) {
-    let _ = child;
 }

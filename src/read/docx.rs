@@ -53,6 +53,7 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
         encoding: "utf-8",
         places: w.places,
         reader: Some(READER),
+        findings: Vec::new(),
     })
 }
 

@@ -37,6 +37,7 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Document> {
         encoding: decoded.encoding,
         places: out.places,
         reader: Some(READER),
+        findings: Vec::new(),
     })
 }
 

@@ -7,6 +7,8 @@ Usage: make-pdf-fixtures.py lo        print the filled Word fixtures to PDF with
                                        font that official typesetting systems use, one in each
                                        of its predefined encodings (GBK-EUC-H, UniGB-UCS2-H):
                                        no font file, no ToUnicode map, only the encoding's name
+       make-pdf-fixtures.py locked     encrypt the UCS2 one (needs pypdf): an empty user
+                                       password (reads), and a real one (fixtures/hostile/)
 
 The hand-made PDFs draw the three tables of the gov-2021 form with their merged cells, a
 vertical group label set one character a line, figures a few points off their labels'
@@ -260,5 +262,25 @@ def stsong():
                   encoding="utf-8"), ensure_ascii=False, indent=0)
 
 
+def locked():
+    """The UCS2 fixture encrypted twice with pypdf: with an empty user password (it only
+    restricts printing and copying, as many official PDFs do: it must read as it is), and with
+    a user password (it must be refused in one line)."""
+    import pypdf
+    src = os.path.join(DOCS, "stsong_ucs2_filled.pdf")
+    for out, user in ((os.path.join(DOCS, "stsong_ucs2_owner_locked.pdf"), ""),
+                      (os.path.join(HERE, "..", "fixtures", "hostile", "password.pdf"), "secret")):
+        w = pypdf.PdfWriter(clone_from=src)
+        w.encrypt(user_password=user, owner_password="owner", algorithm="RC4-128",
+                  permissions_flag=0)
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with open(out, "wb") as f:
+            w.write(f)
+    truth = json.load(open(os.path.join(DOCS, "stsong_ucs2_filled.truth.json"), encoding="utf-8"))
+    truth["note"] += "; encrypted by pypdf with an empty user password (printing and copying forbidden)"
+    json.dump(truth, open(os.path.join(DOCS, "stsong_ucs2_owner_locked.truth.json"), "w", encoding="utf-8"),
+              ensure_ascii=False, indent=0)
+
+
 if __name__ == "__main__":
-    {"lo": lo, "stsong": stsong}[sys.argv[1]]()
+    {"lo": lo, "stsong": stsong, "locked": locked}[sys.argv[1]]()

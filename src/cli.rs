@@ -27,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// Extract the tables of report texts into report JSON.
     Extract {
-        /// Report files (.txt in UTF-8 or GB18030, web pages .html/.htm, Word .docx/.doc) or folders (searched recursively for them).
+        /// Report files (.txt in UTF-8 or GB18030, web pages .html/.htm, Word .docx/.doc, PDF .pdf) or folders (searched recursively for them).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Where to write: a file, a folder, or `-` for stdout (one JSON per line for several)
@@ -40,7 +40,7 @@ pub enum Command {
     },
     /// Export the reviewed dataset: one record per report (reviewed values where reviewed).
     Export {
-        /// Report files or folders (searched recursively for *.txt, *.html, *.htm, *.docx, *.doc).
+        /// Report files or folders (searched recursively for *.txt, *.html, *.htm, *.docx, *.doc, *.pdf).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Output file, or `-` for stdout.
@@ -61,7 +61,7 @@ pub enum Command {
     },
     /// Check reports (files or folders) and list their findings.
     Check {
-        /// Report files or folders (searched recursively for *.txt, *.html, *.htm, *.docx, *.doc).
+        /// Report files or folders (searched recursively for *.txt, *.html, *.htm, *.docx, *.doc, *.pdf).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// One JSON object per report per line instead of the readable summary.
@@ -80,7 +80,7 @@ pub enum Command {
     },
     /// Review reports in the terminal: source text beside the grid, step through flags, fix, approve.
     Review {
-        /// Report files or folders (searched recursively for *.txt, *.html, *.htm, *.docx, *.doc); several make a queue.
+        /// Report files or folders (searched recursively for *.txt, *.html, *.htm, *.docx, *.doc, *.pdf); several make a queue.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Name recorded in the edit log [default: $USER].

@@ -42,6 +42,23 @@ fn report_json_matches_its_schema() {
 }
 
 #[test]
+fn document_reports_match_the_schema_with_their_places() {
+    let v = schema("report.schema.json");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/documents");
+    for name in ["seed000_filled.docx", "stsong_gbk_blank_zeros.pdf"] {
+        let out = Command::cargo_bin("tablereview")
+            .unwrap()
+            .args(["extract", "-o", "-"])
+            .arg(root.join(name))
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(json.to_string().contains("\"place\""), "{name} has no place");
+        assert_valid(&v, &json, name);
+    }
+}
+
+#[test]
 fn review_sidecar_matches_its_schema() {
     let v = schema("review.schema.json");
     let (_d, paths) = copy_fixtures(&["000", "001"]);

@@ -173,3 +173,14 @@ fn a_document_value_shows_its_place_in_the_document() {
     let screen = render(&a, 120, 34);
     assert!(screen.contains("table 1 · row 3 · col 2"), "{screen}");
 }
+
+#[test]
+fn a_pdf_value_shows_its_page_and_box() {
+    let (_dir, to) = common::copy_fixture("documents/stsong_ucs2_filled.pdf");
+    let a = app(vec![to]);
+    let screen = render(&a, 120, 34);
+    // The first cell, 规章 本年制发件数 (0), on the first page.
+    let at = screen.find("p.1 · x ").unwrap_or_else(|| panic!("{screen}"));
+    let rest: String = screen[at..].chars().take(30).collect();
+    assert!(rest.contains(" · y "), "{rest}");
+}

@@ -93,7 +93,7 @@ pub fn document(pages: &layout::Pages) -> Document {
         .filter(|(_, p)| !p.glyphs.iter().any(|g| !g.c.is_whitespace()))
         .map(|(i, _)| i + 1)
         .collect();
-    if !empty.is_empty() {
+    if !empty.is_empty() || pages.pages.is_empty() {
         let all = empty.len() == pages.pages.len();
         let list = empty
             .iter()

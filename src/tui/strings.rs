@@ -79,6 +79,8 @@ pub struct Strings {
     pub raw: &'static str,
     /// Words of a value's place in its document: table, row, column.
     pub place: [&'static str; 3],
+    /// Words around a PDF page's number (`p.4`, `第4页`).
+    pub page: [&'static str; 2],
     pub blank: &'static str,
     pub not_loaded: &'static str,
     pub unknown: &'static str,
@@ -163,6 +165,7 @@ pub static EN: Strings = Strings {
     not_found: "not found",
     raw: "raw",
     place: ["table", "row", "col"],
+    page: ["p.", ""],
     blank: "blank",
     not_loaded: "…",
     unknown: "?",
@@ -245,6 +248,7 @@ pub static ZH: Strings = Strings {
     not_found: "未找到",
     raw: "原文",
     place: ["表", "行", "列"],
+    page: ["第", "页"],
     blank: "空",
     not_loaded: "…",
     unknown: "?",

@@ -327,9 +327,20 @@ fn status_line(app: &App, s: &Strings) -> String {
     if let Some(raw) = &cell.raw {
         parts.push(format!("{} “{raw}”", s.raw));
     }
-    if let Some(p) = cell.place {
-        let [t, r, c] = s.place;
-        parts.push(format!("{t} {} · {r} {} · {c} {}", p.table, p.row, p.col));
+    match cell.place {
+        // A PDF's value: its page and the box of its characters, to find it on the page.
+        Some(crate::model::DocPlace { page: Some(b), .. }) => {
+            let [before, after] = s.page;
+            parts.push(format!(
+                "{before}{}{after} · x {}–{} · y {}–{}",
+                b.page, b.x0, b.x1, b.y0, b.y1
+            ));
+        }
+        Some(p) => {
+            let [t, r, c] = s.place;
+            parts.push(format!("{t} {} · {r} {} · {c} {}", p.table, p.row, p.col));
+        }
+        None => {}
     }
     parts.push(cell.status.as_str().to_string());
     // What the prose says about this cell: a suggestion, or a statement it takes part in.

@@ -50,7 +50,10 @@ const SNAP: f32 = 2.0;
 const MIN_RULE: f32 = 4.0;
 /// Past this many rules on a page, the page is read without its rules: no real table needs
 /// them, and grouping them costs the square of their number.
-const MAX_RULES: usize = 4000;
+const MAX_RULES: usize = 2000;
+/// Past this many grid cells a set of rules is no table (a drawing, or a file built to cost
+/// time): the official tables have a few hundred.
+const MAX_GRID_CELLS: usize = 20_000;
 
 impl Glyph {
     fn cx(&self) -> f32 {
@@ -336,7 +339,7 @@ fn edges(mut at: Vec<f32>) -> Vec<f32> {
 fn grid(hs: &[Horizontal], vs: &[Vertical]) -> Option<Grid> {
     let xs = edges(vs.iter().map(|v| v.x).collect());
     let ys = edges(hs.iter().map(|h| h.y).collect());
-    if xs.len() < 2 || ys.len() < 2 {
+    if xs.len() < 2 || ys.len() < 2 || (xs.len() - 1) * (ys.len() - 1) > MAX_GRID_CELLS {
         return None;
     }
     let (cols, rows) = (xs.len() - 1, ys.len() - 1);

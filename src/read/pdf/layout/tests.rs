@@ -235,3 +235,12 @@ fn page_numbers_near_the_edge_are_furniture(
     };
     assert_eq!(is_page_furniture(&line, 842.0), furniture);
 }
+
+#[test]
+fn a_mesh_too_fine_for_a_table_is_read_as_text() {
+    let edges: Vec<f32> = (0..150).map(|i| 10.0 + i as f32 * 5.0).collect();
+    let g = text("规章 3", 52.0, 100.0, 10.0);
+    let out = lay(vec![page(g, ruled(&edges, &edges))]);
+    assert!(out.places.is_empty());
+    assert!(out.text.contains("规章"));
+}

@@ -117,10 +117,16 @@ pub fn extract_bytes(path: &Path, bytes: &[u8]) -> Result<(Report, String)> {
     );
     // Kept through every re-check: EXTRACT_RULES names it, and it names no cell.
     report.findings.extend(decoded.findings.iter().cloned());
-    if decoded.findings.iter().any(|f| f.severity == crate::model::Severity::Error) {
+    if decoded
+        .findings
+        .iter()
+        .any(|f| f.severity == crate::model::Severity::Error)
+    {
         // The document itself could not be read (no text layer): that one finding explains
         // every missing table, as the checker's re-runs keep it (check::run).
-        report.findings.retain(|f| f.rule.as_ref() != "missing-table");
+        report
+            .findings
+            .retain(|f| f.rule.as_ref() != "missing-table");
     }
     // A document's cells know their place in it: table, row and column.
     if !decoded.places.is_empty() {

@@ -14,7 +14,9 @@ fn bin() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// A PDF of the given numbered objects (object 1 the catalog), with a correct cross-reference
@@ -61,7 +63,11 @@ fn refused(name: &str, bytes: &[u8]) -> String {
     assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
     assert!(stderr.contains(name), "{name}: {stderr}");
-    assert!(started.elapsed() < Duration::from_secs(60), "{name} took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{name} took {:?}",
+        started.elapsed()
+    );
     stderr
 }
 
@@ -84,7 +90,11 @@ fn a_pdf_without_pages_is_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.pdf");
     std::fs::write(&path, bytes).unwrap();
-    let out = bin().args(["extract", "-o", "-"]).arg(&path).output().unwrap();
+    let out = bin()
+        .args(["extract", "-o", "-"])
+        .arg(&path)
+        .output()
+        .unwrap();
     // No page is no text: refused, or read as a report whose one finding says so.
     let stderr = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
@@ -128,7 +138,11 @@ fn a_cyclic_page_tree_is_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cycle.pdf");
     std::fs::write(&path, bytes).unwrap();
-    let out = bin().args(["extract", "-o", "-"]).arg(&path).output().unwrap();
+    let out = bin()
+        .args(["extract", "-o", "-"])
+        .arg(&path)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Either refused in one line, or read as the nothing it holds; never a hang or a crash.
     assert!(matches!(out.status.code(), Some(0..=2)), "{stderr}");
@@ -175,7 +189,11 @@ fn a_pdf_reads_through_the_child_with_pages_and_boxes() {
         .arg(fixture("documents/stsong_gbk_blank_zeros.pdf"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["source"]["reader"].as_str().unwrap().starts_with("pdf "));
     let rows = v["tables"][0]["rows"].as_array().unwrap();
@@ -194,7 +212,10 @@ fn a_pdf_without_text_gets_its_own_finding() {
         catalog(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".into(),
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
     ]);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("scan.pdf");

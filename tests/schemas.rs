@@ -53,7 +53,10 @@ fn document_reports_match_the_schema_with_their_places() {
             .output()
             .unwrap();
         let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert!(json.to_string().contains("\"place\""), "{name} has no place");
+        assert!(
+            json.to_string().contains("\"place\""),
+            "{name} has no place"
+        );
         assert_valid(&v, &json, name);
     }
 }

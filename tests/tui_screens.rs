@@ -180,7 +180,9 @@ fn a_pdf_value_shows_its_page_and_box() {
     let a = app(vec![to]);
     let screen = render(&a, 120, 34);
     // The first cell, 规章 本年制发件数 (0), on the first page.
-    let at = screen.find("p.1 · x ").unwrap_or_else(|| panic!("{screen}"));
+    let at = screen
+        .find("p.1 · x ")
+        .unwrap_or_else(|| panic!("{screen}"));
     let rest: String = screen[at..].chars().take(30).collect();
     assert!(rest.contains(" · y "), "{rest}");
 }

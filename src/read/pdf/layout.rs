@@ -137,10 +137,8 @@ impl Grid {
 /// Lays a document's pages out as the canonical text, each table field with its place.
 pub fn write(pages: &Pages) -> RowWriter {
     let mut out = RowWriter::default();
-    // A table that ends one page and opens the next is one table, its rows counted on.
-    let mut open_table: Option<u32> = None;
-    for (pi, page) in pages.pages.iter().enumerate() {
-        let page_no = u32::try_from(pi + 1).unwrap_or(u32::MAX);
+    let mut read: Vec<PageRead> = Vec::new();
+    for page in &pages.pages {
         let grids = if page.rules.len() <= MAX_RULES {
             grids(&page.rules)
         } else {
@@ -163,6 +161,30 @@ pub fn write(pages: &Pages) -> RowWriter {
         let lines: Vec<Line> = text_lines(loose)
             .into_iter()
             .filter(|l| !is_page_furniture(l, page.height))
+            .collect();
+        read.push(PageRead {
+            grids,
+            in_cell,
+            lines,
+        });
+    }
+    let heads = running_heads(pages, &read);
+    // A table that ends one page and opens the next is one table, its rows counted on.
+    let mut open_table: Option<u32> = None;
+    for (
+        pi,
+        PageRead {
+            grids,
+            in_cell,
+            lines,
+        },
+    ) in read.into_iter().enumerate()
+    {
+        let page_no = u32::try_from(pi + 1).unwrap_or(u32::MAX);
+        let height = pages.pages[pi].height;
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .filter(|l| !(in_margin(l, height) && heads.contains(&head_key(&l.text))))
             .collect();
         // Tables and lines of text in the order they stand down the page.
         let mut items: Vec<(f32, Item)> = lines
@@ -207,6 +229,13 @@ pub fn write(pages: &Pages) -> RowWriter {
 enum Item {
     Line(Line),
     Table(usize),
+}
+
+/// A page as read: its tables, the glyphs of each table's cells, its other lines.
+struct PageRead {
+    grids: Vec<Grid>,
+    in_cell: Vec<Vec<Vec<Glyph>>>,
+    lines: Vec<Line>,
 }
 
 /// Writes a table's rows; returns how many fine rows it has.
@@ -337,8 +366,21 @@ fn edges(mut at: Vec<f32>) -> Vec<f32> {
 }
 
 fn grid(hs: &[Horizontal], vs: &[Vertical]) -> Option<Grid> {
-    let xs = edges(vs.iter().map(|v| v.x).collect());
-    let ys = edges(hs.iter().map(|h| h.y).collect());
+    // A rule's ends are edges too: a table drawn without its outer borders still has them
+    // where its other rules end. An edge too many only splits cells that are merged again,
+    // since no border stands on it.
+    let xs = edges(
+        vs.iter()
+            .map(|v| v.x)
+            .chain(hs.iter().flat_map(|h| [h.x0, h.x1]))
+            .collect(),
+    );
+    let ys = edges(
+        hs.iter()
+            .map(|h| h.y)
+            .chain(vs.iter().flat_map(|v| [v.y0, v.y1]))
+            .collect(),
+    );
     if xs.len() < 2 || ys.len() < 2 || (xs.len() - 1) * (ys.len() - 1) > MAX_GRID_CELLS {
         return None;
     }
@@ -444,6 +486,13 @@ fn group_lines(mut glyphs: Vec<Glyph>) -> Vec<Vec<Glyph>> {
     }
     for line in &mut lines {
         line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        // Bold faked by printing each character twice, a hair apart: one character, not two
+        // (`11` from a bold `1` would be a wrong value nobody flags).
+        line.dedup_by(|g, kept| {
+            g.c == kept.c
+                && (g.x0 - kept.x0).abs() < (kept.x1 - kept.x0).abs() * 0.3
+                && (g.y0 - kept.y0).abs() < kept.height() * 0.3
+        });
     }
     lines
 }
@@ -488,8 +537,12 @@ fn text_lines(glyphs: Vec<Glyph>) -> Vec<Line> {
 fn cell_text(glyphs: &[Glyph]) -> String {
     let mut s = String::new();
     for line in group_lines(glyphs.to_vec()) {
-        let t = line_text(&line);
-        let t = t.trim();
+        // Inside a cell a gap is a word break, however wide.
+        let t = line_text(&line)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let t = t.as_str();
         if t.is_empty() {
             continue;
         }
@@ -503,11 +556,45 @@ fn cell_text(glyphs: &[Glyph]) -> String {
     s
 }
 
-/// Page numbers and running heads: a line near the top or bottom edge that is only a page
-/// number (`- 3 -`, `第3页 共5页`, `3/5`).
-fn is_page_furniture(line: &Line, height: f32) -> bool {
+/// Whether a line stands in the top or bottom tenth of the page, where page numbers and running
+/// heads are printed.
+fn in_margin(line: &Line, height: f32) -> bool {
     let margin = height * 0.1;
-    if height > 0.0 && line.top > margin && line.bottom < height - margin {
+    height <= 0.0 || line.top <= margin || line.bottom >= height - margin
+}
+
+/// A running head's text with its page number taken out, so every page's copy is alike.
+fn head_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_digit())
+        .collect()
+}
+
+/// Lines printed in the margin of at least half the pages (and two at least): running heads
+/// and feet (`XX区2024年政府信息公开工作年度报告`), which would come between a table's rows where
+/// it runs on to the next page.
+fn running_heads(pages: &Pages, read: &[PageRead]) -> std::collections::HashSet<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (page, r) in pages.pages.iter().zip(read) {
+        let mut on_page = std::collections::HashSet::new();
+        for l in r.lines.iter().filter(|l| in_margin(l, page.height)) {
+            let key = head_key(&l.text);
+            if !key.is_empty() && on_page.insert(key.clone()) {
+                *seen.entry(key).or_default() += 1;
+            }
+        }
+    }
+    let need = (pages.pages.len().div_ceil(2)).max(2);
+    seen.into_iter()
+        .filter(|(_, n)| *n >= need)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// Page numbers: a line near the top or bottom edge that is only a page number (`- 3 -`,
+/// `第3页 共5页`, `3/5`).
+fn is_page_furniture(line: &Line, height: f32) -> bool {
+    if !in_margin(line, height) {
         return false;
     }
     let t: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();

@@ -244,3 +244,55 @@ fn a_mesh_too_fine_for_a_table_is_read_as_text() {
     assert!(out.places.is_empty());
     assert!(out.text.contains("规章"));
 }
+
+#[test]
+fn a_running_head_does_not_come_between_a_tables_rows() {
+    let xs = [50.0, 200.0, 260.0];
+    let head = "某区人民政府2024年政府信息公开工作年度报告";
+    let p1 = {
+        let mut g = text(head, 60.0, 30.0, 9.0);
+        g.extend(text("规章", 52.0, 704.0, 10.0));
+        g.extend(text("3", 202.0, 704.0, 10.0));
+        page(g, ruled(&xs, &[700.0, 720.0]))
+    };
+    let p2 = {
+        let mut g = text(head, 60.0, 30.0, 9.0);
+        g.extend(text("行政许可", 52.0, 84.0, 10.0));
+        g.extend(text("7", 202.0, 84.0, 10.0));
+        page(g, ruled(&xs, &[80.0, 100.0]))
+    };
+    let out = lay(vec![p1, p2]);
+    assert_eq!(out.text, "规章 | 3 |\n行政许可 | 7 |\n");
+    // A title printed once at the top of the first page is no running head.
+    let once = lay(vec![page(text(head, 60.0, 30.0, 9.0), Vec::new())]);
+    assert_eq!(once.text.trim(), head);
+}
+
+#[test]
+fn bold_faked_by_printing_twice_is_one_character() {
+    let xs = [50.0, 200.0, 260.0];
+    let mut g = text("规章", 52.0, 104.0, 10.0);
+    g.extend(text("1", 202.0, 104.0, 10.0));
+    g.extend(text("1", 202.4, 104.0, 10.0));
+    g.extend(text("11", 222.0, 104.0, 10.0));
+    let out = lay(vec![page(g, ruled(&xs, &[100.0, 120.0]))]);
+    // The doubled 1 is one; a real 11 stays two.
+    assert_eq!(out.text, "规章 | 1 11 |\n");
+}
+
+#[test]
+fn a_table_without_its_outer_borders_still_holds_its_edge_columns() {
+    // Row rules run from x 50 to 260, column rules only inside: no border at 50 or 260.
+    let rules = vec![
+        h(100.0, 50.0, 260.0),
+        h(120.0, 50.0, 260.0),
+        h(140.0, 50.0, 260.0),
+        v(200.0, 100.0, 140.0),
+    ];
+    let mut g = text("规章", 52.0, 104.0, 10.0);
+    g.extend(text("3", 202.0, 104.0, 10.0));
+    g.extend(text("行政许可", 52.0, 124.0, 10.0));
+    g.extend(text("7", 202.0, 124.0, 10.0));
+    let out = lay(vec![page(g, rules)]);
+    assert_eq!(out.text, "规章 | 3 |\n行政许可 | 7 |\n");
+}

@@ -66,30 +66,36 @@ pub fn run(
         _ => None,
     };
     let cap = limits.output;
+    // The reader says when the output has ended, so the wait ends with it, not a poll later.
+    let (done, ended) = std::sync::mpsc::channel::<Vec<u8>>();
     let reader = child.stdout.take().map(|out| {
         std::thread::spawn(move || {
             let mut buf = Vec::new();
             let _ = out.take(cap as u64 + 1).read_to_end(&mut buf);
-            buf
+            let _ = done.send(buf);
         })
     });
-    let mut reader = reader;
     let mut out: Option<Vec<u8>> = None;
     let started = Instant::now();
     let status = loop {
-        if reader.as_ref().is_some_and(|r| r.is_finished()) {
-            let got = reader.take().map(|r| r.join().unwrap_or_default());
-            if got.as_ref().is_some_and(|b| b.len() > cap) {
-                kill_session(&child);
-                let _ = child.wait();
-                return Err(Failure::TooMuchOutput(cap));
+        if out.is_none() && reader.is_some() {
+            let left = limits.time.saturating_sub(started.elapsed());
+            if let Ok(got) = ended.recv_timeout(left.min(Duration::from_millis(20))) {
+                if got.len() > cap {
+                    kill_session(&child);
+                    let _ = child.wait();
+                    return Err(Failure::TooMuchOutput(cap));
+                }
+                out = Some(got);
             }
-            out = got;
         }
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() < limits.time => {
-                std::thread::sleep(Duration::from_millis(2));
+                if out.is_some() || reader.is_none() {
+                    // Output over: the exit is a moment away.
+                    std::thread::sleep(Duration::from_micros(200));
+                }
             }
             _ => {
                 kill_session(&child);
@@ -103,10 +109,12 @@ pub fn run(
     if let Some(w) = writer {
         let _ = w.join();
     }
-    let out = match (out, reader) {
-        (Some(out), _) => out,
-        (None, Some(r)) => r.join().unwrap_or_default(),
-        (None, None) => Vec::new(),
+    if let Some(r) = reader {
+        let _ = r.join();
+    }
+    let out = match out {
+        Some(out) => out,
+        None => ended.try_recv().unwrap_or_default(),
     };
     if out.len() > cap {
         return Err(Failure::TooMuchOutput(cap));

@@ -48,9 +48,45 @@ pub fn pages(bytes: Vec<u8>) -> Result<Pages, Failure> {
             "has {count} pages; an annual report has far fewer (at most {MAX_PAGES} are read)"
         ));
     }
+    // The first page is read alone: it loads the fonts most pages share into the document's
+    // cache, which threads starting together would each decode again. The rest are read on
+    // every core: reading the characters is nearly all of a PDF's time.
     let mut out = Pages::default();
-    for i in 0..count {
-        out.pages.push(page(&doc, i)?);
+    if count == 0 {
+        return Ok(out);
+    }
+    out.pages.push(page(&doc, 0)?);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(count - 1);
+    let next = std::sync::atomic::AtomicUsize::new(1);
+    let mut read: Vec<(usize, Result<Page, Failure>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut got = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= count {
+                            break got;
+                        }
+                        got.push((i, page(&doc, i)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    if read.len() != count - 1 {
+        return Err("the PDF reader failed on a page; the file may be damaged".into());
+    }
+    read.sort_by_key(|(i, _)| *i);
+    for (_, p) in read {
+        out.pages.push(p?);
     }
     Ok(out)
 }

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::cache::{self, CheckCache, Outcome, Record};
+use crate::check::series::Facts;
 use crate::error::Error;
 use crate::model::Report;
 use crate::summary;
@@ -36,27 +37,48 @@ pub struct Checked {
     pub approved: bool,
     pub from_cache: bool,
     pub new_cache_record: Option<(u128, Record)>,
+    /// What the series checks need of the report, when they were asked for.
+    pub facts: Option<Facts>,
+    /// The facts to remember beside the result, when computed afresh.
+    pub new_facts_record: Option<(u128, Record)>,
 }
 
+/// The cache mode under which a report's series facts are kept beside its printed result.
+const FACTS_MODE: &str = "series-facts";
+
 /// Checks one report: the reviewed sidecar's values where one exists (unless `raw`), else
-/// the text's, from `cache` when the same bytes were checked before at the same path.
+/// the text's, from `cache` when the same bytes were checked before at the same path. With
+/// `series`, also the report's [`Facts`] for the checks across reports (cached beside).
 pub fn check_report(
     path: &Path,
     output: CheckOutput,
     raw: bool,
+    series: bool,
     cache: Option<&CheckCache>,
 ) -> Result<Checked, Error> {
     let bytes = crate::extract::read_report(path)?;
     // A sidecar changes the result without changing the report's bytes: never cached.
     let text_only = raw || !crate::review::sidecar_path(path, None).exists();
     let key = (text_only && cache.is_some()).then(|| cache::key(output.cache_mode(), path, &bytes));
+    let facts_key =
+        (series && text_only && cache.is_some()).then(|| cache::key(FACTS_MODE, path, &bytes));
     if let (Some(cache), Some(key)) = (cache, key) {
-        if let Some(outcome) = cache.get(key) {
+        let facts = match facts_key {
+            Some(k) => cache
+                .get(k)
+                .and_then(|o| serde_json::from_slice::<Facts>(&o.output).ok())
+                .map(Some),
+            None => Some(None),
+        };
+        // Without its facts a cached result is no use to a series run: checked afresh.
+        if let (Some(outcome), Some(facts)) = (cache.get(key), facts) {
             return Ok(Checked {
                 outcome,
                 approved: false,
                 from_cache: true,
                 new_cache_record: None,
+                facts,
+                new_facts_record: None,
             });
         }
     }
@@ -70,11 +92,22 @@ pub fn check_report(
     let outcome = render(&report, output);
     // Compressed here, in the worker, rather than where results are written in order.
     let new_cache_record = key.and_then(|k| Some((k, Record::of(&outcome)?)));
+    let facts = series.then(|| Facts::of(&report));
+    let new_facts_record = facts_key.zip(facts.as_ref()).and_then(|(k, f)| {
+        let stored = Outcome {
+            errors: 0,
+            warnings: 0,
+            output: serde_json::to_vec(f).ok()?,
+        };
+        Some((k, Record::of(&stored)?))
+    });
     Ok(Checked {
         outcome,
         approved,
         from_cache: false,
         new_cache_record,
+        facts,
+        new_facts_record,
     })
 }
 

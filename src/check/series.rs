@@ -157,6 +157,14 @@ pub struct SeriesFinding {
 }
 
 impl SeriesFinding {
+    /// `error` or `warning`.
+    pub fn severity_name(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
     /// Whether the finding is about the report at `path`.
     pub fn names(&self, path: &str) -> bool {
         self.this.path == path || self.last.path == path

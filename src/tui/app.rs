@@ -20,6 +20,8 @@ pub struct Options {
     /// The terminal draws East-Asian ambiguous-width characters two columns wide.
     pub ambiguous_wide: bool,
     pub color: bool,
+    /// Which names are one body, for the checks across reports; None: those checks are off.
+    pub bodies: Option<crate::check::series::Bodies>,
 }
 
 impl Default for Options {
@@ -31,6 +33,7 @@ impl Default for Options {
             ascii: false,
             ambiguous_wide: false,
             color: true,
+            bodies: Some(Default::default()),
         }
     }
 }

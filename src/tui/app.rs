@@ -140,6 +140,8 @@ pub enum Mode {
     },
     /// Waiting for `y` to accept all suggestions (how many).
     ConfirmAcceptAll(usize),
+    /// A finding across reports: both reports' cells and source lines side by side.
+    Compare(Box<crate::check::series::SeriesFinding>),
 }
 
 /// The selected cell: table, row and cell index within the row.
@@ -159,6 +161,8 @@ pub struct Summary {
     pub reviewed: bool,
     pub errors: usize,
     pub warnings: usize,
+    /// What the checks across reports need; moved into the series state when it arrives.
+    pub facts: Option<crate::check::series::Facts>,
 }
 
 /// One report of the queue.
@@ -226,6 +230,8 @@ pub struct App {
     pub quit: bool,
     /// The queue's folders are still being walked; the count shown is a lower bound.
     pub listing: bool,
+    /// The checks across reports: facts, bodies and findings.
+    pub series: super::series::SeriesState,
 }
 
 impl App {
@@ -250,6 +256,7 @@ impl App {
             quit_armed: false,
             quit: false,
             listing: false,
+            series: Default::default(),
         }
     }
 

@@ -148,3 +148,20 @@ pub fn flagged_cells(app: &App) -> HashMap<String, crate::model::Severity> {
     }
     out
 }
+
+/// A file's name, for the screen (paths are long and the folder is the queue's).
+pub fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned())
+}
+
+/// `f`'s message with the reports' paths shortened to their file names.
+pub fn display_message(f: &SeriesFinding) -> String {
+    let mut m = crate::summary::printable(&f.message).into_owned();
+    for side in [&f.this, &f.last] {
+        let p = crate::summary::printable(&side.path).into_owned();
+        m = m.replace(&p, &file_name(&side.path));
+    }
+    m
+}

@@ -373,15 +373,11 @@ fn status_line(app: &App, s: &Strings) -> String {
             && finding.is_none_or(|own| own.severity < crate::model::Severity::Error)
     });
     if let Some(f) = across {
-        let other = super::series::sides(app, f).1;
-        let file = std::path::Path::new(&other.path)
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let file = super::series::file_name(&super::series::sides(app, f).1.path);
         parts.push(format!(
-            "[{}] {} (o {file} · v)",
+            "[{} · o {file} · v] {}",
             f.rule,
-            crate::summary::printable(&f.message)
+            super::series::display_message(f)
         ));
     } else if let Some(f) = finding {
         let prefix = format!("{name}: ");

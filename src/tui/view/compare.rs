@@ -34,7 +34,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, f: &SeriesFinding, s: &Str
     frame.render_widget(block, rect);
     let [top, panes] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(inner);
     frame.render_widget(
-        Paragraph::new(super::safe(app, &f.message)).wrap(Wrap { trim: false }),
+        Paragraph::new(super::safe(app, &series::display_message(f))).wrap(Wrap { trim: false }),
         top,
     );
     let [left, right] =
@@ -75,10 +75,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, f: &SeriesFinding, s: &Str
 
 /// One report's lines: its file and year, then each cell with its value and source line.
 fn side_lines(side: &Side, doc: Option<&ReviewDoc>, s: &Strings) -> Vec<String> {
-    let file = std::path::Path::new(&side.path)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| side.path.clone());
+    let file = series::file_name(&side.path);
     let year = side
         .year
         .map_or_else(|| s.unknown.into(), |y| y.to_string());

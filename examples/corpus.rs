@@ -115,6 +115,11 @@ fn main() {
 fn chinese_digits(n: usize) -> String {
     n.to_string()
         .chars()
-        .map(|d| "零一二三四五六七八九".chars().nth(d as usize - '0' as usize).unwrap_or('零'))
+        .map(|d| {
+            "零一二三四五六七八九"
+                .chars()
+                .nth(d as usize - '0' as usize)
+                .unwrap_or('零')
+        })
         .collect()
 }

@@ -322,12 +322,11 @@ fn a_seed_copied_as_last_year_is_checked_against_its_own_figures() {
     let facts = Facts::of(&report);
     let mut want = BTreeSet::new();
     for (key, v) in facts
-        .cells
-        .iter()
+        .cells()
         .filter(|(k, _)| k.starts_with("requests.carried_over."))
     {
-        if facts.value(&key.replace("carried_over", "carried_forward")) != Some(*v) {
-            want.insert(("carry-over".to_string(), key.clone()));
+        if facts.value(&key.replace("carried_over", "carried_forward")) != Some(v) {
+            want.insert(("carry-over".to_string(), key.to_string()));
         }
     }
     for row in ["regulations", "normative_documents"] {
@@ -385,13 +384,11 @@ fn real_series_findings_are_those_the_true_figures_imply() {
         let report = tablereview::extract::extract_file(&path).unwrap();
         let f = Facts::of(&report);
         let mut true_facts = f.clone();
-        true_facts.cells = f
-            .cells
-            .iter()
-            .filter(|(k, _)| t["cells"].get(k).is_some())
+        for (k, _) in f.cells() {
             // The truth's null is a printed blank, which counts 0.
-            .map(|(k, _)| (k.clone(), t["cells"][k].as_f64().unwrap_or(0.0)))
-            .collect();
+            let v = t["cells"].get(k).map(|v| v.as_f64().unwrap_or(0.0));
+            true_facts.set(k, v);
+        }
         read.push(f);
         truth.push(true_facts);
     }
@@ -416,4 +413,36 @@ fn real_series_findings_are_those_the_true_figures_imply() {
         }
     }
     assert!(pairs >= 2, "{pairs} consecutive pairs");
+}
+
+#[test]
+fn a_warm_check_finds_the_same_across_reports_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let mut reports = series_values(&[(2022, "gov-2021"), (2023, "gov-2021")], 12);
+    add(&mut reports[1].2, "requests.carried_over.research", 1.0);
+    add(&mut reports[1].2, "requests.carried_over.total", 1.0);
+    add(&mut reports[1].2, "requests.carried_forward.research", 1.0);
+    add(&mut reports[1].2, "requests.carried_forward.total", 1.0);
+    write(dir.path(), "某县", &reports, "");
+    let run = || {
+        let out = bin()
+            .env("TABLEREVIEW_CACHE_DIR", cache.path())
+            .args(["check", "--json"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (cold, _) = run();
+    let (warm, summary) = run();
+    assert_eq!(cold.matches("\"kind\":\"series\"").count(), 2, "{cold}");
+    assert_eq!(warm, cold);
+    assert!(
+        summary.contains("2 unchanged, answered from the results cache"),
+        "{summary}"
+    );
 }

@@ -66,7 +66,7 @@ pub fn check_report(
         let facts = match facts_key {
             Some(k) => cache
                 .get(k)
-                .and_then(|o| serde_json::from_slice::<Facts>(&o.output).ok())
+                .and_then(|o| Facts::from_bytes(&o.output))
                 .map(Some),
             None => Some(None),
         };
@@ -97,7 +97,7 @@ pub fn check_report(
         let stored = Outcome {
             errors: 0,
             warnings: 0,
-            output: serde_json::to_vec(f).ok()?,
+            output: f.to_bytes(),
         };
         Some((k, Record::of(&stored)?))
     });

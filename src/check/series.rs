@@ -73,16 +73,51 @@ fn rule(id: &str) -> &'static RuleSpec {
         .unwrap_or_else(|| panic!("series rule {id} is in series.json"))
 }
 
+/// Every cell key the series checks compare, in one fixed order: a fact names its cell by
+/// position here, so a report's facts hold no strings of their own but its path and names.
+fn compared_keys() -> &'static [String] {
+    static KEYS: OnceLock<Vec<String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut keys: Vec<String> = crate::template::all()
+            .iter()
+            .flat_map(|t| &t.tables)
+            .flat_map(|table| {
+                table.rows.iter().enumerate().flat_map(move |(ri, row)| {
+                    table
+                        .row_columns(ri)
+                        .filter(move |_| is_compared(&table.id, &row.key))
+                        .map(move |c| crate::model::cell_key(&table.id, &row.key, &c.key))
+                })
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    })
+}
+
+/// Whether the series checks compare the cells of this row.
+fn is_compared(table: &str, row: &str) -> bool {
+    let s = spec();
+    s.pairs
+        .iter()
+        .any(|p| p.table == table && (p.this_row == row || p.last_row == row))
+        || s.continuity
+            .iter()
+            .any(|c| c.table == table && c.rows.iter().any(|r| r == row))
+}
+
 /// What the series checks need of one report: who, when, and the few cells they compare.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     pub path: String,
     pub organization: Option<String>,
     pub year: Option<i32>,
     pub template: String,
-    /// The compared cells that hold a usable value (blank and n/a count 0), by key; a missing,
-    /// invalid or ambiguous cell is left out, so no rule blames a neighbour for it.
-    pub cells: Vec<(String, f64)>,
+    /// The compared cells that hold a usable value (blank and n/a count 0), by position in
+    /// the compared keys; a missing, invalid or ambiguous cell is left out, so no rule blames
+    /// a neighbour for it.
+    cells: Vec<(u16, f64)>,
     /// A hash of every cell's value, to tell a report printed twice from two that differ.
     pub digest: u64,
 }
@@ -90,33 +125,34 @@ pub struct Facts {
 impl Facts {
     /// The facts of one (checked or reviewed) report.
     pub fn of(report: &Report) -> Facts {
-        let s = spec();
-        let wanted = |table: &str, row: &str| {
-            s.pairs
-                .iter()
-                .any(|p| p.table == table && (p.this_row == row || p.last_row == row))
-                || s.continuity
-                    .iter()
-                    .any(|c| c.table == table && c.rows.iter().any(|r| r == row))
-        };
+        let keys = compared_keys();
         let mut cells = Vec::new();
-        let mut hash = xxhash_rust::xxh3::Xxh3::new();
-        for (table, row, cell) in report.cells_in_place() {
-            let usable = !matches!(
-                cell.status,
-                CellStatus::Missing | CellStatus::Invalid | CellStatus::Ambiguous
-            );
-            let value = usable.then(|| cell.value.unwrap_or(0.0));
-            for part in [table.id.as_str(), &row.key, &cell.column] {
-                hash.update(part.as_bytes());
-                hash.update(b".");
-            }
-            hash.update(&value.unwrap_or(f64::NAN).to_bits().to_le_bytes());
-            if let Some(v) = value {
-                if wanted(&table.id, &row.key) {
-                    cells.push((crate::model::cell_key(&table.id, &row.key, &cell.column), v));
+        // Every value in reading order, hashed at once; the format fixes which cell is where.
+        let mut values: Vec<u64> = Vec::with_capacity(256);
+        for table in &report.tables {
+            for row in &table.rows {
+                let compared = is_compared(&table.id, &row.key);
+                for cell in &row.cells {
+                    let usable = !matches!(
+                        cell.status,
+                        CellStatus::Missing | CellStatus::Invalid | CellStatus::Ambiguous
+                    );
+                    let value = usable.then(|| cell.value.unwrap_or(0.0));
+                    values.push(value.unwrap_or(f64::NAN).to_bits());
+                    let (true, Some(v)) = (compared, value) else {
+                        continue;
+                    };
+                    let key = crate::model::cell_key(&table.id, &row.key, &cell.column);
+                    if let Ok(i) = keys.binary_search(&key) {
+                        cells.push((i as u16, v));
+                    }
                 }
             }
+        }
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        hash.update(report.template.as_bytes());
+        for v in &values {
+            hash.update(&v.to_le_bytes());
         }
         Facts {
             path: report.source.path.clone(),
@@ -130,7 +166,100 @@ impl Facts {
 
     /// A compared cell's value, when it is usable.
     pub fn value(&self, key: &str) -> Option<f64> {
-        self.cells.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+        let i = compared_keys()
+            .binary_search_by(|k| k.as_str().cmp(key))
+            .ok()? as u16;
+        self.cells.iter().find(|(k, _)| *k == i).map(|(_, v)| *v)
+    }
+
+    /// The compared cells with usable values, by key.
+    pub fn cells(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+        let keys = compared_keys();
+        self.cells
+            .iter()
+            .map(|(i, v)| (keys[*i as usize].as_str(), *v))
+    }
+
+    /// Sets a compared cell's value (`None`: not usable); false when the series checks do not
+    /// compare that cell.
+    pub fn set(&mut self, key: &str, value: Option<f64>) -> bool {
+        let Ok(i) = compared_keys().binary_search_by(|k| k.as_str().cmp(key)) else {
+            return false;
+        };
+        let i = i as u16;
+        self.cells.retain(|(k, _)| *k != i);
+        if let Some(v) = value {
+            self.cells.push((i, v));
+        }
+        true
+    }
+
+    /// A compact encoding, for the results cache (of this build only: keys are positions).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.path.len() + 10 * self.cells.len());
+        let text = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        text(&mut out, &self.path);
+        text(&mut out, &self.template);
+        match &self.organization {
+            Some(o) => {
+                out.push(1);
+                text(&mut out, o);
+            }
+            None => out.push(0),
+        }
+        out.extend_from_slice(&self.year.unwrap_or(i32::MIN).to_le_bytes());
+        out.extend_from_slice(&self.digest.to_le_bytes());
+        out.extend_from_slice(&(self.cells.len() as u16).to_le_bytes());
+        for (i, v) in &self.cells {
+            out.extend_from_slice(&i.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads [`Facts::to_bytes`]; None when the bytes are not such an encoding.
+    pub fn from_bytes(b: &[u8]) -> Option<Facts> {
+        let mut at = 0;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let s = b.get(at..at + n)?;
+            at += n;
+            Some(s)
+        };
+        fn text(take: &mut dyn FnMut(usize) -> Option<Vec<u8>>) -> Option<String> {
+            let n = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+            String::from_utf8(take(n)?).ok()
+        }
+        let mut owned = |n: usize| take(n).map(<[u8]>::to_vec);
+        let path = text(&mut owned)?;
+        let template = text(&mut owned)?;
+        let organization = match owned(1)?[0] {
+            0 => None,
+            _ => Some(text(&mut owned)?),
+        };
+        let year = i32::from_le_bytes(owned(4)?.try_into().ok()?);
+        let digest = u64::from_le_bytes(owned(8)?.try_into().ok()?);
+        let n = u16::from_le_bytes(owned(2)?.try_into().ok()?) as usize;
+        let keys = compared_keys().len();
+        let mut cells = Vec::with_capacity(n);
+        for _ in 0..n {
+            let i = u16::from_le_bytes(owned(2)?.try_into().ok()?);
+            let v = f64::from_le_bytes(owned(8)?.try_into().ok()?);
+            if i as usize >= keys {
+                return None;
+            }
+            cells.push((i, v));
+        }
+        Some(Facts {
+            path,
+            organization,
+            year: (year != i32::MIN).then_some(year),
+            template,
+            cells,
+            digest,
+        })
     }
 }
 
@@ -485,7 +614,7 @@ fn paths<'a>(this: &'a Facts, last: &'a Facts) -> [(&'static str, String); 4] {
 fn carry_over(last: &Facts, this: &Facts, out: &mut Vec<SeriesFinding>) {
     for p in &spec().pairs {
         let prefix = format!("{}.{}.", p.table, p.this_row);
-        for (key, v) in this.cells.iter().filter(|(k, _)| k.starts_with(&prefix)) {
+        for (key, v) in this.cells().filter(|(k, _)| k.starts_with(&prefix)) {
             let column = &key[prefix.len()..];
             let last_key = format!("{}.{}.{column}", p.table, p.last_row);
             let Some(lv) = last.value(&last_key) else {
@@ -497,7 +626,7 @@ fn carry_over(last: &Facts, this: &Facts, out: &mut Vec<SeriesFinding>) {
             let mut values = paths(this, last).to_vec();
             values.extend([
                 ("this_cell", cell_title(&this.template, key)),
-                ("this_value", format_value(*v)),
+                ("this_value", format_value(v)),
                 ("last_cell", cell_title(&last.template, &last_key)),
                 ("last_value", format_value(lv)),
             ]);
@@ -505,7 +634,7 @@ fn carry_over(last: &Facts, this: &Facts, out: &mut Vec<SeriesFinding>) {
             out.push(finding(
                 &p.rule,
                 message,
-                (this, vec![key.clone()]),
+                (this, vec![key.to_string()]),
                 (last, vec![last_key]),
             ));
         }

@@ -14,7 +14,14 @@ const COLUMNS: [&str; 7] = [
 /// A report's facts: carried over `over`, carried forward `forward` (natural persons, the
 /// rest 0, total their sum), rules in force as given.
 fn facts(path: &str, org: &str, year: i32, template: &str, over: f64, forward: f64) -> Facts {
-    let mut cells = Vec::new();
+    let mut f = Facts {
+        path: path.into(),
+        organization: Some(org.into()),
+        year: Some(year),
+        template: template.into(),
+        cells: Vec::new(),
+        digest: xxhash_rust::xxh3::xxh3_64(path.as_bytes()),
+    };
     for (row, v) in [("carried_over", over), ("carried_forward", forward)] {
         for c in COLUMNS {
             let value = if c == "natural_person" || c == "total" {
@@ -22,17 +29,10 @@ fn facts(path: &str, org: &str, year: i32, template: &str, over: f64, forward: f
             } else {
                 0.0
             };
-            cells.push((format!("requests.{row}.{c}"), value));
+            assert!(f.set(&format!("requests.{row}.{c}"), Some(value)));
         }
     }
-    Facts {
-        path: path.into(),
-        organization: Some(org.into()),
-        year: Some(year),
-        template: template.into(),
-        cells,
-        digest: xxhash_rust::xxh3::xxh3_64(path.as_bytes()),
-    }
+    f
 }
 
 fn in_force(mut f: Facts, row: &str, issued: f64, repealed: f64, total: f64) -> Facts {
@@ -41,7 +41,7 @@ fn in_force(mut f: Facts, row: &str, issued: f64, repealed: f64, total: f64) -> 
         ("repealed", repealed),
         ("in_force", total),
     ] {
-        f.cells.push((format!("proactive.{row}.{c}"), v));
+        assert!(f.set(&format!("proactive.{row}.{c}"), Some(v)));
     }
     f
 }
@@ -68,11 +68,7 @@ fn a_consistent_series_has_no_findings() {
 fn a_broken_carry_over_names_both_reports_cells_and_values() {
     let mut later = facts("b.txt", "某县人民政府", 2024, "gov-2021", 3.0, 0.0);
     // Only the commercial column is wrong: the totals agree.
-    later.cells.iter_mut().for_each(|(k, v)| {
-        if k == "requests.carried_over.commercial" {
-            *v = 2.0;
-        }
-    });
+    later.set("requests.carried_over.commercial", Some(2.0));
     let series = [
         facts("a.txt", "某县人民政府", 2023, "gov-2021", 0.0, 3.0),
         later,
@@ -287,6 +283,24 @@ fn facts_keep_only_usable_compared_cells() {
     let g = Facts::of(&report);
     assert!(g.value("requests.carried_over.total").is_none());
     assert_ne!(f.digest, g.digest);
+}
+
+#[test]
+fn facts_survive_their_cache_encoding() {
+    let mut f = in_force(
+        facts("某/路径.txt", "某县", 2023, "gov-2021", 1.5, 2.0),
+        "regulations",
+        1.0,
+        0.0,
+        9.0,
+    );
+    assert_eq!(Facts::from_bytes(&f.to_bytes()), Some(f.clone()));
+    f.organization = None;
+    f.year = None;
+    assert_eq!(Facts::from_bytes(&f.to_bytes()), Some(f.clone()));
+    let bytes = f.to_bytes();
+    assert_eq!(Facts::from_bytes(&bytes[..bytes.len() - 1]), None);
+    assert!(!f.set("requests.granted.total", Some(1.0)), "not compared");
 }
 
 #[test]

@@ -395,13 +395,8 @@ fn check(
             tally.approved += usize::from(checked.approved);
             tally.from_cache += usize::from(checked.from_cache);
             out.write_all(&checked.outcome.output)?;
-            if let Some(cache) = &cache {
-                for (key, record) in [&checked.new_cache_record, &checked.new_facts_record]
-                    .into_iter()
-                    .flatten()
-                {
-                    cache.put(*key, record);
-                }
+            if let (Some(cache), Some((key, record))) = (&cache, &checked.new_cache_record) {
+                cache.put(*key, record);
             }
             facts.extend(checked.facts);
             Ok(())

@@ -425,10 +425,11 @@ fn a_warm_check_finds_the_same_across_reports_from_the_cache() {
     add(&mut reports[1].2, "requests.carried_forward.research", 1.0);
     add(&mut reports[1].2, "requests.carried_forward.total", 1.0);
     write(dir.path(), "某县", &reports, "");
-    let run = || {
+    let run_with = |extra: &[&str]| {
         let out = bin()
             .env("TABLEREVIEW_CACHE_DIR", cache.path())
             .args(["check", "--json"])
+            .args(extra)
             .arg(dir.path())
             .output()
             .unwrap();

@@ -39,16 +39,12 @@ pub struct Checked {
     pub new_cache_record: Option<(u128, Record)>,
     /// What the series checks need of the report, when they were asked for.
     pub facts: Option<Facts>,
-    /// The facts to remember beside the result, when computed afresh.
-    pub new_facts_record: Option<(u128, Record)>,
 }
-
-/// The cache mode under which a report's series facts are kept beside its printed result.
-const FACTS_MODE: &str = "series-facts";
 
 /// Checks one report: the reviewed sidecar's values where one exists (unless `raw`), else
 /// the text's, from `cache` when the same bytes were checked before at the same path. With
-/// `series`, also the report's [`Facts`] for the checks across reports (cached beside).
+/// `series`, also the report's [`Facts`] for the checks across reports, cached in the same
+/// record as the printed result (after it, with its length last).
 pub fn check_report(
     path: &Path,
     output: CheckOutput,
@@ -59,26 +55,21 @@ pub fn check_report(
     let bytes = crate::extract::read_report(path)?;
     // A sidecar changes the result without changing the report's bytes: never cached.
     let text_only = raw || !crate::review::sidecar_path(path, None).exists();
-    let key = (text_only && cache.is_some()).then(|| cache::key(output.cache_mode(), path, &bytes));
-    let facts_key =
-        (series && text_only && cache.is_some()).then(|| cache::key(FACTS_MODE, path, &bytes));
+    // A record with facts is another mode's: a run without the series checks never sees one.
+    let mode = match (output.cache_mode(), series) {
+        (m, false) => m.to_string(),
+        (m, true) => format!("{m}+series"),
+    };
+    let key = (text_only && cache.is_some()).then(|| cache::key(&mode, path, &bytes));
     if let (Some(cache), Some(key)) = (cache, key) {
-        let facts = match facts_key {
-            Some(k) => cache
-                .get(k)
-                .and_then(|o| Facts::from_bytes(&o.output))
-                .map(Some),
-            None => Some(None),
-        };
-        // Without its facts a cached result is no use to a series run: checked afresh.
-        if let (Some(outcome), Some(facts)) = (cache.get(key), facts) {
+        if let Some(found) = cache.get(key).and_then(|o| split_facts(o, series)) {
+            let (outcome, facts) = found;
             return Ok(Checked {
                 outcome,
                 approved: false,
                 from_cache: true,
                 new_cache_record: None,
                 facts,
-                new_facts_record: None,
             });
         }
     }
@@ -90,16 +81,22 @@ pub fn check_report(
         (report, approved)
     };
     let outcome = render(&report, output);
-    // Compressed here, in the worker, rather than where results are written in order.
-    let new_cache_record = key.and_then(|k| Some((k, Record::of(&outcome)?)));
     let facts = series.then(|| Facts::of(&report));
-    let new_facts_record = facts_key.zip(facts.as_ref()).and_then(|(k, f)| {
-        let stored = Outcome {
-            errors: 0,
-            warnings: 0,
-            output: f.to_bytes(),
+    // Compressed here, in the worker, rather than where results are written in order.
+    let new_cache_record = key.and_then(|k| {
+        let record = match &facts {
+            None => Record::of(&outcome)?,
+            Some(f) => {
+                let mut stored = outcome.clone();
+                let encoded = f.to_bytes();
+                stored.output.extend_from_slice(&encoded);
+                stored
+                    .output
+                    .extend_from_slice(&u32::try_from(encoded.len()).ok()?.to_le_bytes());
+                Record::of(&stored)?
+            }
         };
-        Some((k, Record::of(&stored)?))
+        Some((k, record))
     });
     Ok(Checked {
         outcome,
@@ -107,8 +104,22 @@ pub fn check_report(
         from_cache: false,
         new_cache_record,
         facts,
-        new_facts_record,
     })
+}
+
+/// A cached outcome's printed part and, in a series run, the facts stored after it; None when
+/// the facts do not read back (then the report is checked afresh).
+fn split_facts(mut outcome: Outcome, series: bool) -> Option<(Outcome, Option<Facts>)> {
+    if !series {
+        return Some((outcome, None));
+    }
+    let n = outcome.output.len();
+    let len =
+        u32::from_le_bytes(outcome.output.get(n.checked_sub(4)?..)?.try_into().ok()?) as usize;
+    let start = n.checked_sub(4 + len)?;
+    let facts = Facts::from_bytes(&outcome.output[start..n - 4])?;
+    outcome.output.truncate(start);
+    Some((outcome, Some(facts)))
 }
 
 /// The lines `check` prints for `report`.

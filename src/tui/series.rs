@@ -17,6 +17,9 @@ pub struct SeriesState {
     members: HashMap<String, Vec<usize>>,
     /// Findings of each body.
     findings: HashMap<String, Vec<SeriesFinding>>,
+    /// How two reports of one year differ, by their values' digests: found once, since every
+    /// report of the body that arrives checks the body again.
+    differences: HashMap<(u64, u64), Option<Vec<series::Difference>>>,
 }
 
 impl SeriesState {
@@ -64,16 +67,26 @@ fn recheck(app: &mut App, body: &str) {
         .filter_map(|i| app.series.entries.get(i).map(|(f, _)| f))
         .collect();
     let out_dir = app.options.out_dir.clone();
+    let memo = std::cell::RefCell::new(std::mem::take(&mut app.series.differences));
     // Two reports of one year are compared cell by cell: read again only then.
-    let differ = move |a: &Facts, b: &Facts| {
+    let differ = |a: &Facts, b: &Facts| {
+        if let Some(known) = memo.borrow().get(&(a.digest, b.digest)) {
+            return known.clone();
+        }
         let load = |f: &Facts| {
             crate::review::reviewed_report(std::path::Path::new(&f.path), out_dir.as_deref())
                 .ok()
                 .map(|r| r.0)
         };
-        Some(series::differences(&load(a)?, &load(b)?))
+        let found = load(a)
+            .zip(load(b))
+            .map(|(x, y)| series::differences(&x, &y));
+        memo.borrow_mut()
+            .insert((a.digest, b.digest), found.clone());
+        found
     };
     let found = series::check_body(&facts, &differ);
+    app.series.differences = memo.into_inner();
     if found.is_empty() {
         app.series.findings.remove(body);
     } else {

@@ -438,6 +438,7 @@ fn a_warm_check_finds_the_same_across_reports_from_the_cache() {
             String::from_utf8(out.stderr).unwrap(),
         )
     };
+    let run = || run_with(&[]);
     let (cold, _) = run();
     let (warm, summary) = run();
     assert_eq!(cold.matches("\"kind\":\"series\"").count(), 2, "{cold}");
@@ -445,5 +446,17 @@ fn a_warm_check_finds_the_same_across_reports_from_the_cache() {
     assert!(
         summary.contains("2 unchanged, answered from the results cache"),
         "{summary}"
+    );
+    // The facts stored after a result never show in a run without the series checks.
+    let (alone, _) = run_with(&["--no-series"]);
+    let (alone_warm, _) = run_with(&["--no-series"]);
+    let reports: String = cold
+        .lines()
+        .filter(|l| !l.contains("\"kind\":\"series\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        (alone.as_str(), alone_warm.as_str()),
+        (reports.as_str(), reports.as_str())
     );
 }

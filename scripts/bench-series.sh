@@ -16,21 +16,27 @@ target/release/examples/corpus "$dir" "$n" 7 $shape 2>/dev/null
 find "$dir" -name "*.txt" -exec cat {} + > /dev/null
 cache=$(mktemp -d)
 export TABLEREVIEW_CACHE_DIR=$cache
-time_of() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null || true; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
-declare -A all
+# Wall time, and CPU time (user + system): on a machine shared with other work the CPU time
+# moves less, and the checks across reports add work, not waiting.
+TIMEFORMAT='%R %U %S'
+time_of() { local t; t=$( { time "$@" > /dev/null 2>&1 || true; } 2>&1 ); set -- $t; echo "$1 $(echo "$2 + $3" | bc)"; }
+declare -A all cpu
 for r in $(seq 1 "$rounds"); do
   for mode in series no-series; do
     flag=(); [ "$mode" = no-series ] && flag=(--no-series)
-    all[$mode-cold]+="$(time_of $bin check --json -q --no-cache "${flag[@]}" "$dir") "
+    read -r w c < <(time_of $bin check --json -q --no-cache "${flag[@]}" "$dir")
+    all[$mode-cold]+="$w "; cpu[$mode-cold]+="$c "
     # Warm: the cache filled by a first run of the same mode.
     rm -rf "$cache"/*; $bin check --json -q "${flag[@]}" "$dir" > /dev/null || true
-    all[$mode-warm]+="$(time_of $bin check --json -q "${flag[@]}" "$dir") "
+    read -r w c < <(time_of $bin check --json -q "${flag[@]}" "$dir")
+    all[$mode-warm]+="$w "; cpu[$mode-warm]+="$c "
   done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 findings=$($bin check --json -q --no-cache "$dir" | grep -c '"kind":"series"' || true)
 for k in series-cold no-series-cold series-warm no-series-warm; do
-  printf '%s reports %s: median %.3f s of [%s]\n' "$n" "$k" "$(echo "${all[$k]}" | median)" "${all[$k]% }"
+  printf '%s reports %s: wall median %.3f s of [%s]; cpu median %.3f s of [%s]\n' "$n" "$k" \
+    "$(echo "${all[$k]}" | median)" "${all[$k]% }" "$(echo "${cpu[$k]}" | median)" "${cpu[$k]% }"
 done
 echo "series findings: $findings"
 rm -rf "$dir" "$cache"

@@ -128,12 +128,14 @@ pub fn check_summary(report: &Report, show_warnings: bool) -> String {
     let _ = writeln!(
         out,
         "{}: {} {} {} — {} error{}, {} warning{}",
-        report.source.path,
-        report
-            .report
-            .organization
-            .as_deref()
-            .unwrap_or("(organisation unknown)"),
+        printable(&report.source.path),
+        printable(
+            report
+                .report
+                .organization
+                .as_deref()
+                .unwrap_or("(organisation unknown)")
+        ),
         report
             .report
             .year

@@ -128,7 +128,9 @@ impl Facts {
         let keys = compared_keys();
         let mut cells = Vec::new();
         // Every value in reading order, hashed at once; the format fixes which cell is where.
-        let mut values: Vec<u64> = Vec::with_capacity(256);
+        let mut values: Vec<u8> = Vec::with_capacity(2048);
+        values.extend_from_slice(report.template.as_bytes());
+        let mut key = String::with_capacity(64);
         for table in &report.tables {
             for row in &table.rows {
                 let compared = is_compared(&table.id, &row.key);
@@ -138,21 +140,22 @@ impl Facts {
                         CellStatus::Missing | CellStatus::Invalid | CellStatus::Ambiguous
                     );
                     let value = usable.then(|| cell.value.unwrap_or(0.0));
-                    values.push(value.unwrap_or(f64::NAN).to_bits());
+                    values.extend_from_slice(&value.unwrap_or(f64::NAN).to_le_bytes());
                     let (true, Some(v)) = (compared, value) else {
                         continue;
                     };
-                    let key = crate::model::cell_key(&table.id, &row.key, &cell.column);
-                    if let Ok(i) = keys.binary_search(&key) {
+                    key.clear();
+                    for (i, part) in [&table.id, &*row.key, &*cell.column].iter().enumerate() {
+                        if i > 0 {
+                            key.push('.');
+                        }
+                        key.push_str(part);
+                    }
+                    if let Ok(i) = keys.binary_search_by(|k| k.as_str().cmp(&key)) {
                         cells.push((i as u16, v));
                     }
                 }
             }
-        }
-        let mut hash = xxhash_rust::xxh3::Xxh3::new();
-        hash.update(report.template.as_bytes());
-        for v in &values {
-            hash.update(&v.to_le_bytes());
         }
         Facts {
             path: report.source.path.clone(),
@@ -160,7 +163,7 @@ impl Facts {
             year: report.report.year,
             template: report.template.clone(),
             cells,
-            digest: hash.digest(),
+            digest: xxhash_rust::xxh3::xxh3_64(&values),
         }
     }
 
@@ -222,31 +225,21 @@ impl Facts {
 
     /// Reads [`Facts::to_bytes`]; None when the bytes are not such an encoding.
     pub fn from_bytes(b: &[u8]) -> Option<Facts> {
-        let mut at = 0;
-        let mut take = |n: usize| -> Option<&[u8]> {
-            let s = b.get(at..at + n)?;
-            at += n;
-            Some(s)
-        };
-        fn text(take: &mut dyn FnMut(usize) -> Option<Vec<u8>>) -> Option<String> {
-            let n = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
-            String::from_utf8(take(n)?).ok()
-        }
-        let mut owned = |n: usize| take(n).map(<[u8]>::to_vec);
-        let path = text(&mut owned)?;
-        let template = text(&mut owned)?;
-        let organization = match owned(1)?[0] {
+        let mut r = Reader(b);
+        let path = r.text()?;
+        let template = r.text()?;
+        let organization = match r.take::<1>()?[0] {
             0 => None,
-            _ => Some(text(&mut owned)?),
+            _ => Some(r.text()?),
         };
-        let year = i32::from_le_bytes(owned(4)?.try_into().ok()?);
-        let digest = u64::from_le_bytes(owned(8)?.try_into().ok()?);
-        let n = u16::from_le_bytes(owned(2)?.try_into().ok()?) as usize;
+        let year = i32::from_le_bytes(r.take()?);
+        let digest = u64::from_le_bytes(r.take()?);
+        let n = u16::from_le_bytes(r.take()?) as usize;
         let keys = compared_keys().len();
         let mut cells = Vec::with_capacity(n);
         for _ in 0..n {
-            let i = u16::from_le_bytes(owned(2)?.try_into().ok()?);
-            let v = f64::from_le_bytes(owned(8)?.try_into().ok()?);
+            let i = u16::from_le_bytes(r.take()?);
+            let v = f64::from_le_bytes(r.take()?);
             if i as usize >= keys {
                 return None;
             }
@@ -261,6 +254,70 @@ impl Facts {
             digest,
         })
     }
+
+    /// The value of the compared cell at position `i` of the compared keys.
+    fn at(&self, i: u16) -> Option<f64> {
+        self.cells.iter().find(|(k, _)| *k == i).map(|(_, v)| *v)
+    }
+}
+
+/// Reads [`Facts::to_bytes`] front to back.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+
+    fn text(&mut self) -> Option<String> {
+        let n = u32::from_le_bytes(self.take()?) as usize;
+        let s = self.0.get(..n)?;
+        self.0 = &self.0[n..];
+        std::str::from_utf8(s).ok().map(str::to_string)
+    }
+}
+
+/// Positions in the compared keys of what each rule compares, found once.
+struct Plan {
+    /// Per pair rule: (rule, this year's cell, last year's cell) for each column.
+    pairs: Vec<(&'static str, u16, u16)>,
+    /// Per continuity rule and row: (rule, templates, total, plus, minus).
+    continuity: Vec<(&'static ContinuitySpec, u16, u16, u16)>,
+}
+
+fn plan() -> &'static Plan {
+    static PLAN: OnceLock<Plan> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        let keys = compared_keys();
+        let at = |k: &str| {
+            keys.binary_search_by(|x| x.as_str().cmp(k))
+                .ok()
+                .map(|i| i as u16)
+        };
+        let mut pairs = Vec::new();
+        for p in &spec().pairs {
+            let prefix = format!("{}.{}.", p.table, p.this_row);
+            for (i, k) in keys.iter().enumerate() {
+                if let Some(column) = k.strip_prefix(&prefix) {
+                    if let Some(j) = at(&format!("{}.{}.{column}", p.table, p.last_row)) {
+                        pairs.push((p.rule.as_str(), i as u16, j));
+                    }
+                }
+            }
+        }
+        let mut continuity = Vec::new();
+        for c in &spec().continuity {
+            for row in &c.rows {
+                let key = |col: &str| at(&format!("{}.{row}.{col}", c.table));
+                if let (Some(t), Some(p), Some(m)) = (key(&c.total), key(&c.plus), key(&c.minus)) {
+                    continuity.push((c, t, p, m));
+                }
+            }
+        }
+        Plan { pairs, continuity }
+    })
 }
 
 /// One report of a finding: its path, year and the cells the finding is about.
@@ -612,80 +669,80 @@ fn paths<'a>(this: &'a Facts, last: &'a Facts) -> [(&'static str, String); 4] {
 }
 
 fn carry_over(last: &Facts, this: &Facts, out: &mut Vec<SeriesFinding>) {
-    for p in &spec().pairs {
-        let prefix = format!("{}.{}.", p.table, p.this_row);
-        for (key, v) in this.cells().filter(|(k, _)| k.starts_with(&prefix)) {
-            let column = &key[prefix.len()..];
-            let last_key = format!("{}.{}.{column}", p.table, p.last_row);
-            let Some(lv) = last.value(&last_key) else {
-                continue;
-            };
-            if (lv - v).abs() < 1e-6 {
-                continue;
-            }
-            let mut values = paths(this, last).to_vec();
-            values.extend([
-                ("this_cell", cell_title(&this.template, key)),
-                ("this_value", format_value(v)),
-                ("last_cell", cell_title(&last.template, &last_key)),
-                ("last_value", format_value(lv)),
-            ]);
-            let message = fill(&rule(&p.rule).message, &values);
-            out.push(finding(
-                &p.rule,
-                message,
-                (this, vec![key.to_string()]),
-                (last, vec![last_key]),
-            ));
+    let keys = compared_keys();
+    for &(id, ti, li) in &plan().pairs {
+        let (Some(v), Some(lv)) = (this.at(ti), last.at(li)) else {
+            continue;
+        };
+        if (lv - v).abs() < 1e-6 {
+            continue;
         }
+        // Failing is rare: only now are names and messages made.
+        let (key, last_key) = (&keys[ti as usize], &keys[li as usize]);
+        let mut values = paths(this, last).to_vec();
+        values.extend([
+            ("this_cell", cell_title(&this.template, key)),
+            ("this_value", format_value(v)),
+            ("last_cell", cell_title(&last.template, last_key)),
+            ("last_value", format_value(lv)),
+        ]);
+        let message = fill(&rule(id).message, &values);
+        out.push(finding(
+            id,
+            message,
+            (this, vec![key.clone()]),
+            (last, vec![last_key.clone()]),
+        ));
     }
 }
 
 fn continuity(last: &Facts, this: &Facts, out: &mut Vec<SeriesFinding>) {
-    for c in &spec().continuity {
+    let keys = compared_keys();
+    for &(c, ti, pi, mi) in &plan().continuity {
         // Not across a change of format: the older format's total is not a count in force.
         if !(c.templates.contains(&this.template) && c.templates.contains(&last.template)) {
             continue;
         }
-        for row in &c.rows {
-            let key = |col: &str| format!("{}.{row}.{col}", c.table);
-            let (tk, pk, mk) = (key(&c.total), key(&c.plus), key(&c.minus));
-            let (Some(total), Some(plus), Some(minus), Some(before)) = (
-                this.value(&tk),
-                this.value(&pk),
-                this.value(&mk),
-                last.value(&tk),
-            ) else {
-                continue;
-            };
-            let expected = before + plus - minus;
-            if (expected - total).abs() < 1e-6 {
-                continue;
-            }
-            let column = |col: &str| {
-                crate::template::by_key(&this.template)
-                    .and_then(|t| t.table(&c.table)?.column(col).map(|s| s.label.clone()))
-                    .unwrap_or_else(|| col.to_string())
-            };
-            let mut values = paths(this, last).to_vec();
-            values.extend([
-                ("this_cell", cell_title(&this.template, &tk)),
-                ("this_value", format_value(total)),
-                ("last_value", format_value(before)),
-                ("plus_value", format_value(plus)),
-                ("plus_name", column(&c.plus)),
-                ("minus_value", format_value(minus)),
-                ("minus_name", column(&c.minus)),
-                ("expected", format_value(expected)),
-            ]);
-            let message = fill(&rule(&c.rule).message, &values);
-            out.push(finding(
-                &c.rule,
-                message,
-                (this, vec![tk.clone(), pk, mk]),
-                (last, vec![tk]),
-            ));
+        let (Some(total), Some(plus), Some(minus), Some(before)) =
+            (this.at(ti), this.at(pi), this.at(mi), last.at(ti))
+        else {
+            continue;
+        };
+        let expected = before + plus - minus;
+        if (expected - total).abs() < 1e-6 {
+            continue;
         }
+        let column = |col: &str| {
+            crate::template::by_key(&this.template)
+                .and_then(|t| t.table(&c.table)?.column(col).map(|s| s.label.clone()))
+                .unwrap_or_else(|| col.to_string())
+        };
+        let tk = &keys[ti as usize];
+        let mut values = paths(this, last).to_vec();
+        values.extend([
+            ("this_cell", cell_title(&this.template, tk)),
+            ("this_value", format_value(total)),
+            ("last_value", format_value(before)),
+            ("plus_value", format_value(plus)),
+            ("plus_name", column(&c.plus)),
+            ("minus_value", format_value(minus)),
+            ("minus_name", column(&c.minus)),
+            ("expected", format_value(expected)),
+        ]);
+        let message = fill(&rule(&c.rule).message, &values);
+        out.push(finding(
+            &c.rule,
+            message,
+            (
+                this,
+                vec![
+                    tk.clone(),
+                    keys[pi as usize].clone(),
+                    keys[mi as usize].clone(),
+                ],
+            ),
+            (last, vec![tk.clone()]),
+        ));
     }
 }
 

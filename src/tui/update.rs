@@ -19,6 +19,10 @@ pub enum Effect {
     Save(usize),
 }
 
+mod related;
+
+use related::{compare_related, open_related};
+
 const PAGE: usize = 10;
 
 /// Applies a message to the state.
@@ -537,57 +541,6 @@ fn refresh_summary(app: &mut App) {
     if let Some(f) = facts {
         super::series::note_facts(app, i, f);
     }
-}
-
-/// `o`: the other report of the related finding across reports, its cell selected.
-fn open_related(app: &mut App) {
-    let s = app.options.lang.strings();
-    let Some(f) = super::series::related(app).cloned() else {
-        app.notice = Some(Notice {
-            text: s.no_related.into(),
-            error: false,
-        });
-        return;
-    };
-    let other = super::series::sides(app, &f).1.clone();
-    let Some(i) = super::series::entry_of(app, &other.path) else {
-        app.notice = Some(Notice {
-            text: format!("{}: {}", s.not_found, other.path),
-            error: true,
-        });
-        return;
-    };
-    go_report(app, i, false);
-    if let Some(c) = other
-        .cells
-        .first()
-        .and_then(|k| super::series::cursor_of(app, k))
-    {
-        app.cursor = c;
-        follow(app);
-    }
-    if app.notice.is_none() {
-        app.notice = Some(Notice {
-            text: format!("{} [{}]", s.opened_related, f.rule),
-            error: false,
-        });
-    }
-}
-
-/// `v`: the related finding's two reports side by side (the other one is opened to show it).
-fn compare_related(app: &mut App) {
-    let Some(f) = super::series::related(app).cloned() else {
-        app.notice = Some(Notice {
-            text: app.options.lang.strings().no_related.into(),
-            error: false,
-        });
-        return;
-    };
-    let other = super::series::sides(app, &f).1.path.clone();
-    if let Some(i) = super::series::entry_of(app, &other) {
-        open(app, i);
-    }
-    app.mode = Mode::Compare(Box::new(f));
 }
 
 fn go_report(app: &mut App, i: usize, quiet: bool) {

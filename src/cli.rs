@@ -343,6 +343,7 @@ fn check(
     series: &SeriesArgs,
 ) -> anyhow::Result<ExitCode> {
     use crate::batch::check::{check_report, CheckOutput};
+    use crate::check::series::Facts;
     let bodies = if series.no_series {
         None
     } else {
@@ -366,7 +367,7 @@ fn check(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut tally = Tally::default();
-    let mut facts = Vec::new();
+    let mut facts = Vec::with_capacity(if bodies.is_some() { reports.len() } else { 0 });
     batch::ordered(
         &reports,
         |path| check_report(path, output, raw, bodies.is_some(), cache.as_ref()),
@@ -398,7 +399,9 @@ fn check(
             if let (Some(cache), Some((key, record))) = (&cache, &checked.new_cache_record) {
                 cache.put(*key, record);
             }
-            facts.extend(checked.facts);
+            // Copied here, on this thread: kept in a worker's heap, each would pin a page of
+            // that worker's freed extraction garbage (+9.5 MB at 10,000 reports).
+            facts.extend(checked.facts.as_ref().map(Facts::clone));
             Ok(())
         },
     )?;

@@ -117,7 +117,8 @@ pub struct Facts {
     /// The compared cells that hold a usable value (blank and n/a count 0), by position in
     /// the compared keys; a missing, invalid or ambiguous cell is left out, so no rule blames
     /// a neighbour for it.
-    cells: Vec<(u16, f64)>,
+    /// Boxed to its exact length: a batch keeps one per report.
+    cells: Box<[(u16, f64)]>,
     /// A hash of every cell's value, to tell a report printed twice from two that differ.
     pub digest: u64,
 }
@@ -162,7 +163,7 @@ impl Facts {
             organization: report.report.organization.clone(),
             year: report.report.year,
             template: report.template.clone(),
-            cells,
+            cells: cells.into_boxed_slice(),
             digest: xxhash_rust::xxh3::xxh3_64(&values),
         }
     }
@@ -190,10 +191,12 @@ impl Facts {
             return false;
         };
         let i = i as u16;
-        self.cells.retain(|(k, _)| *k != i);
+        let mut cells = std::mem::take(&mut self.cells).into_vec();
+        cells.retain(|(k, _)| *k != i);
         if let Some(v) = value {
-            self.cells.push((i, v));
+            cells.push((i, v));
         }
+        self.cells = cells.into_boxed_slice();
         true
     }
 
@@ -250,7 +253,7 @@ impl Facts {
             organization,
             year: (year != i32::MIN).then_some(year),
             template,
-            cells,
+            cells: cells.into_boxed_slice(),
             digest,
         })
     }

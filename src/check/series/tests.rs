@@ -19,7 +19,7 @@ fn facts(path: &str, org: &str, year: i32, template: &str, over: f64, forward: f
         organization: Some(org.into()),
         year: Some(year),
         template: template.into(),
-        cells: Vec::new(),
+        cells: Box::default(),
         digest: xxhash_rust::xxh3::xxh3_64(path.as_bytes()),
     };
     for (row, v) in [("carried_over", over), ("carried_forward", forward)] {

@@ -343,7 +343,6 @@ fn check(
     series: &SeriesArgs,
 ) -> anyhow::Result<ExitCode> {
     use crate::batch::check::{check_report, CheckOutput};
-    use crate::check::series::Facts;
     let bodies = if series.no_series {
         None
     } else {
@@ -401,7 +400,7 @@ fn check(
             }
             // Copied here, on this thread: kept in a worker's heap, each would pin a page of
             // that worker's freed extraction garbage (+9.5 MB at 10,000 reports).
-            facts.extend(checked.facts.as_ref().map(Facts::clone));
+            facts.extend(checked.facts.clone());
             Ok(())
         },
     )?;

@@ -2,6 +2,7 @@
 //! chunk, so output streams in a stable order while all cores work.
 
 pub mod check;
+pub mod series;
 
 use std::path::PathBuf;
 

@@ -3,6 +3,8 @@
 //! It is re-run after every edit in the review screen, so it only reads the report's cells and
 //! replaces the findings it owns, keeping the extractor's.
 
+pub mod series;
+
 use crate::extract::EXTRACT_RULES;
 use crate::model::{cell_key, format_value, CellStatus, Finding, Report, Severity};
 use crate::template::{CellAt, Identity, Over, Relation, TableSpec, Template};

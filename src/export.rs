@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use crate::check::series::{Facts, SeriesFinding};
 use crate::error::{Error, Result};
 use crate::model::{CellStatus, Report};
 use crate::review;
@@ -89,7 +90,13 @@ pub fn export_value(status: CellStatus, value: Option<f64>) -> Option<f64> {
 
 /// Builds the record of one report file (reviewed values where a sidecar exists).
 pub fn record(source: &Path) -> Result<(Record, Option<ReviewStatus>)> {
+    record_and_facts(source).map(|(r, s, _)| (r, s))
+}
+
+/// [`record`], with what the series checks need of the report.
+pub fn record_and_facts(source: &Path) -> Result<(Record, Option<ReviewStatus>, Facts)> {
     let (report, review) = review::reviewed_report(source, None)?;
+    let facts = Facts::of(&report);
     let status = match review.as_ref().map(|r| r.status) {
         None => "unreviewed",
         Some(ReviewStatus::InProgress) => "in_progress",
@@ -99,6 +106,7 @@ pub fn record(source: &Path) -> Result<(Record, Option<ReviewStatus>)> {
     Ok((
         from_report(&report, status, review.as_ref().map(|r| r.reviewer.clone())),
         review.map(|r| r.status),
+        facts,
     ))
 }
 
@@ -126,6 +134,16 @@ pub fn from_report(report: &Report, status: &'static str, reviewer: Option<Strin
 pub struct Writer<W: Write> {
     sink: Sink<W>,
     count: usize,
+    /// Findings across reports, written after the records.
+    series: Vec<SeriesFinding>,
+}
+
+/// A series finding as a JSON Lines record of its own, told from report records by `kind`.
+#[derive(Serialize)]
+struct SeriesRecord<'a> {
+    kind: &'static str,
+    #[serde(flatten)]
+    finding: &'a SeriesFinding,
 }
 
 enum Sink<W: Write> {
@@ -167,7 +185,11 @@ impl<W: Write> Writer<W> {
                 Sink::Csv(Box::new(w))
             }
         };
-        Ok(Writer { sink, count: 0 })
+        Ok(Writer {
+            sink,
+            count: 0,
+            series: Vec::new(),
+        })
     }
 
     /// Writes one record.
@@ -209,15 +231,59 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
+    /// The findings across the exported reports, written when the export ends.
+    pub fn set_series(&mut self, findings: Vec<SeriesFinding>) {
+        self.series = findings;
+    }
+
     /// Ends the export and returns the underlying writer, flushed.
     pub fn finish(self, path: &Path) -> Result<W> {
+        let series = self.series;
         let mut out = match self.sink {
             Sink::Json(mut out) => {
+                out.write_all(b"],\"series\":[").map_err(io(path))?;
+                for (i, f) in series.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b",").map_err(io(path))?;
+                    }
+                    serde_json::to_writer(&mut out, f).map_err(|e| io(path)(e.into()))?;
+                }
                 out.write_all(b"]}\n").map_err(io(path))?;
                 out
             }
-            Sink::Jsonl(out) => out,
-            Sink::Csv(w) => w.into_inner().map_err(|e| io(path)(e.into_error()))?,
+            Sink::Jsonl(mut out) => {
+                for f in &series {
+                    let rec = SeriesRecord {
+                        kind: "series",
+                        finding: f,
+                    };
+                    serde_json::to_writer(&mut out, &rec).map_err(|e| io(path)(e.into()))?;
+                    out.write_all(b"\n").map_err(io(path))?;
+                }
+                out
+            }
+            Sink::Csv(mut w) => {
+                // A finding's two reports as rows of table `series`: the rule, the report's
+                // cells in it, and the other report's path as the value.
+                for f in &series {
+                    for (side, other) in [(&f.this, &f.last), (&f.last, &f.this)] {
+                        let year = side.year.map(|y| y.to_string()).unwrap_or_default();
+                        w.write_record([
+                            side.path.as_str(),
+                            f.body.as_str(),
+                            year.as_str(),
+                            "",
+                            f.severity_name(),
+                            "series",
+                            f.rule.as_str(),
+                            side.cells.join(" ").as_str(),
+                            other.path.as_str(),
+                        ])
+                        .map_err(|e| csv_error(path, e))?;
+                    }
+                }
+                w.into_inner().map_err(|e| io(path)(e.into_error()))?
+            }
         };
         out.flush().map_err(io(path))?;
         Ok(out)

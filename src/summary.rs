@@ -104,6 +104,23 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// `s` with control characters escaped (`\u{1b}`), for printing names and paths: a file name
+/// or a title holding terminal escapes must not act on the terminal.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `check`'s human summary of one report.
 pub fn check_summary(report: &Report, show_warnings: bool) -> String {
     let mut out = String::new();
@@ -111,12 +128,14 @@ pub fn check_summary(report: &Report, show_warnings: bool) -> String {
     let _ = writeln!(
         out,
         "{}: {} {} {} — {} error{}, {} warning{}",
-        report.source.path,
-        report
-            .report
-            .organization
-            .as_deref()
-            .unwrap_or("(organisation unknown)"),
+        printable(&report.source.path),
+        printable(
+            report
+                .report
+                .organization
+                .as_deref()
+                .unwrap_or("(organisation unknown)")
+        ),
         report
             .report
             .year
@@ -146,6 +165,12 @@ pub fn check_summary(report: &Report, show_warnings: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_escapes_control_characters_only() {
+        assert_eq!(printable("a/某县.txt"), "a/某县.txt");
+        assert_eq!(printable("a\u{1b}[2Jb\nc"), "a\\u{1b}[2Jb\\u{a}c");
+    }
 
     #[test]
     fn padding_counts_chinese_as_two_columns() {

@@ -147,6 +147,59 @@ pub fn sample_values(template: &Template, rng: &mut Rng, blank_rate: u64) -> Val
         .collect()
 }
 
+/// Values for one body's reports of consecutive years (`templates[i]` for the i-th year, no
+/// blanks): each year carries over what the year before carried forward, column by column,
+/// and, between two gov-2021 years, the rules in force follow from last year's.
+pub fn sample_series(templates: &[&Template], rng: &mut Rng) -> Vec<Values> {
+    let mut out: Vec<Values> = Vec::with_capacity(templates.len());
+    for (i, t) in templates.iter().enumerate() {
+        let mut v = sample_values(t, rng, 0);
+        let Some(prev) = i.checked_sub(1).map(|j| &out[j]) else {
+            out.push(v);
+            continue;
+        };
+        let get = |v: &Values, k: &str| v.get(k).copied().flatten().unwrap_or(0.0);
+        let columns: Vec<String> = t
+            .table("requests")
+            .map(|r| r.columns.iter().map(|c| c.key.clone()).collect())
+            .unwrap_or_default();
+        for c in columns.iter().filter(|c| *c != "total") {
+            let over = get(prev, &format!("requests.carried_forward.{c}"));
+            let processed = get(&v, &format!("requests.total_processed.{c}"));
+            let mut forward = get(&v, &format!("requests.carried_forward.{c}"));
+            // 一 + 二 = 三 + 四 must still hold with 一 never negative.
+            let mut new = processed + forward - over;
+            if new < 0.0 {
+                forward -= new;
+                new = 0.0;
+            }
+            v.insert(format!("requests.carried_over.{c}"), Some(over));
+            v.insert(format!("requests.carried_forward.{c}"), Some(forward));
+            v.insert(format!("requests.new_received.{c}"), Some(new));
+        }
+        for row in ["carried_over", "carried_forward", "new_received"] {
+            let sum: f64 = columns
+                .iter()
+                .filter(|c| *c != "total")
+                .map(|c| get(&v, &format!("requests.{row}.{c}")))
+                .sum();
+            v.insert(format!("requests.{row}.total"), Some(sum));
+        }
+        if t.key == "gov-2021" && templates[i - 1].key == "gov-2021" {
+            for row in ["regulations", "normative_documents"] {
+                let k = |c: &str| format!("proactive.{row}.{c}");
+                let before = get(prev, &k("in_force"));
+                let issued = get(&v, &k("issued"));
+                let repealed = get(&v, &k("repealed")).min(before + issued);
+                v.insert(k("repealed"), Some(repealed));
+                v.insert(k("in_force"), Some(before + issued - repealed));
+            }
+        }
+        out.push(v);
+    }
+    out
+}
+
 /// Renders a whole report text; `drop_blanks` omits blank cells as lossy converters do.
 pub fn render(
     template: &Template,

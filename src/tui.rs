@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod layout;
 pub mod msg;
 pub mod run;
+pub mod series;
 pub mod strings;
 pub mod update;
 pub mod view;

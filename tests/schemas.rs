@@ -84,6 +84,13 @@ fn review_sidecar_matches_its_schema() {
 fn export_json_and_jsonl_match_their_schema() {
     let v = schema("export.schema.json");
     let (dir, paths) = copy_fixtures(&["000", "001", "004"]);
+    // Seed 000 again as the year before: findings across reports to validate.
+    let text = std::fs::read_to_string(&paths[0]).unwrap();
+    std::fs::write(
+        dir.path().join("000_before.txt"),
+        text.replacen("2024年", "2023年", 1),
+    )
+    .unwrap();
     let mut doc = ReviewDoc::open(&paths[0], "tester", None).unwrap();
     doc.approve(None).unwrap();
     doc.save().unwrap();
@@ -98,7 +105,7 @@ fn export_json_and_jsonl_match_their_schema() {
         .success();
     let json: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_valid(&v, &json, "export.json");
-    assert_eq!(json["reports"].as_array().unwrap().len(), 3);
+    assert_eq!(json["reports"].as_array().unwrap().len(), 4);
     let jsonl = Command::cargo_bin("tablereview")
         .unwrap()
         .arg("export")
@@ -106,7 +113,7 @@ fn export_json_and_jsonl_match_their_schema() {
         .args(["-o", "-", "-q"])
         .output()
         .unwrap();
-    let record_schema = {
+    let def_schema = |name: &str| {
         let mut s: Value = serde_json::from_slice(
             &std::fs::read(
                 Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/export.schema.json"),
@@ -115,11 +122,24 @@ fn export_json_and_jsonl_match_their_schema() {
         )
         .unwrap();
         let defs = s["$defs"].clone();
-        s = s["$defs"]["record"].clone();
+        s = s["$defs"][name].clone();
         s["$defs"] = defs;
         jsonschema::validator_for(&s).unwrap()
     };
+    let (record_schema, series_schema) = (def_schema("record"), def_schema("series_record"));
+    let mut series = 0;
     for line in String::from_utf8(jsonl.stdout).unwrap().lines() {
-        assert_valid(&record_schema, &serde_json::from_str(line).unwrap(), line);
+        let v: Value = serde_json::from_str(line).unwrap();
+        if v["kind"] == "series" {
+            series += 1;
+            assert_valid(&series_schema, &v, line);
+        } else {
+            assert_valid(&record_schema, &v, line);
+        }
     }
+    assert!(
+        series > 0,
+        "the copy of seed 000 a year earlier makes a series"
+    );
+    assert!(json["series"].as_array().is_some_and(|s| !s.is_empty()));
 }

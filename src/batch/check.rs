@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::cache::{self, CheckCache, Outcome, Record};
+use crate::check::series::Facts;
 use crate::error::Error;
 use crate::model::Report;
 use crate::summary;
@@ -36,27 +37,39 @@ pub struct Checked {
     pub approved: bool,
     pub from_cache: bool,
     pub new_cache_record: Option<(u128, Record)>,
+    /// What the series checks need of the report, when they were asked for.
+    pub facts: Option<Facts>,
 }
 
 /// Checks one report: the reviewed sidecar's values where one exists (unless `raw`), else
-/// the text's, from `cache` when the same bytes were checked before at the same path.
+/// the text's, from `cache` when the same bytes were checked before at the same path. With
+/// `series`, also the report's [`Facts`] for the checks across reports, cached in the same
+/// record as the printed result (after it, with its length last).
 pub fn check_report(
     path: &Path,
     output: CheckOutput,
     raw: bool,
+    series: bool,
     cache: Option<&CheckCache>,
 ) -> Result<Checked, Error> {
     let bytes = crate::extract::read_report(path)?;
     // A sidecar changes the result without changing the report's bytes: never cached.
     let text_only = raw || !crate::review::sidecar_path(path, None).exists();
-    let key = (text_only && cache.is_some()).then(|| cache::key(output.cache_mode(), path, &bytes));
+    // A record with facts is another mode's: a run without the series checks never sees one.
+    let mode = match (output.cache_mode(), series) {
+        (m, false) => m.to_string(),
+        (m, true) => format!("{m}+series"),
+    };
+    let key = (text_only && cache.is_some()).then(|| cache::key(&mode, path, &bytes));
     if let (Some(cache), Some(key)) = (cache, key) {
-        if let Some(outcome) = cache.get(key) {
+        if let Some(found) = cache.get(key).and_then(|o| split_facts(o, series)) {
+            let (outcome, facts) = found;
             return Ok(Checked {
                 outcome,
                 approved: false,
                 from_cache: true,
                 new_cache_record: None,
+                facts,
             });
         }
     }
@@ -68,14 +81,45 @@ pub fn check_report(
         (report, approved)
     };
     let outcome = render(&report, output);
+    let facts = series.then(|| Facts::of(&report));
     // Compressed here, in the worker, rather than where results are written in order.
-    let new_cache_record = key.and_then(|k| Some((k, Record::of(&outcome)?)));
+    let new_cache_record = key.and_then(|k| {
+        let record = match &facts {
+            None => Record::of(&outcome)?,
+            Some(f) => {
+                let mut stored = outcome.clone();
+                let encoded = f.to_bytes();
+                stored.output.extend_from_slice(&encoded);
+                stored
+                    .output
+                    .extend_from_slice(&u32::try_from(encoded.len()).ok()?.to_le_bytes());
+                Record::of(&stored)?
+            }
+        };
+        Some((k, record))
+    });
     Ok(Checked {
         outcome,
         approved,
         from_cache: false,
         new_cache_record,
+        facts,
     })
+}
+
+/// A cached outcome's printed part and, in a series run, the facts stored after it; None when
+/// the facts do not read back (then the report is checked afresh).
+fn split_facts(mut outcome: Outcome, series: bool) -> Option<(Outcome, Option<Facts>)> {
+    if !series {
+        return Some((outcome, None));
+    }
+    let n = outcome.output.len();
+    let len =
+        u32::from_le_bytes(outcome.output.get(n.checked_sub(4)?..)?.try_into().ok()?) as usize;
+    let start = n.checked_sub(4 + len)?;
+    let facts = Facts::from_bytes(&outcome.output[start..n - 4])?;
+    outcome.output.truncate(start);
+    Some((outcome, Some(facts)))
 }
 
 /// The lines `check` prints for `report`.

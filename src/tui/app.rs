@@ -20,6 +20,8 @@ pub struct Options {
     /// The terminal draws East-Asian ambiguous-width characters two columns wide.
     pub ambiguous_wide: bool,
     pub color: bool,
+    /// Which names are one body, for the checks across reports; None: those checks are off.
+    pub bodies: Option<crate::check::series::Bodies>,
 }
 
 impl Default for Options {
@@ -31,6 +33,7 @@ impl Default for Options {
             ascii: false,
             ambiguous_wide: false,
             color: true,
+            bodies: Some(Default::default()),
         }
     }
 }
@@ -137,6 +140,8 @@ pub enum Mode {
     },
     /// Waiting for `y` to accept all suggestions (how many).
     ConfirmAcceptAll(usize),
+    /// A finding across reports: both reports' cells and source lines side by side.
+    Compare(Box<crate::check::series::SeriesFinding>),
 }
 
 /// The selected cell: table, row and cell index within the row.
@@ -156,6 +161,8 @@ pub struct Summary {
     pub reviewed: bool,
     pub errors: usize,
     pub warnings: usize,
+    /// What the checks across reports need; moved into the series state when it arrives.
+    pub facts: Option<crate::check::series::Facts>,
 }
 
 /// One report of the queue.
@@ -223,6 +230,8 @@ pub struct App {
     pub quit: bool,
     /// The queue's folders are still being walked; the count shown is a lower bound.
     pub listing: bool,
+    /// The checks across reports: facts, bodies and findings.
+    pub series: super::series::SeriesState,
 }
 
 impl App {
@@ -247,6 +256,7 @@ impl App {
             quit_armed: false,
             quit: false,
             listing: false,
+            series: Default::default(),
         }
     }
 

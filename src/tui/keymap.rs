@@ -188,6 +188,16 @@ pub fn bindings() -> Vec<Binding> {
             help: |s| s.h_reject,
         },
         Binding {
+            keys: vec![k('o')],
+            msg: Msg::OpenRelated,
+            help: |s| s.h_open_related,
+        },
+        Binding {
+            keys: vec![k('v')],
+            msg: Msg::CompareRelated,
+            help: |s| s.h_compare,
+        },
+        Binding {
             keys: vec![k(']')],
             msg: Msg::NextReport,
             help: |s| s.h_next_report,
@@ -329,6 +339,11 @@ pub fn key_to_msg(mode: &Mode, ev: KeyEvent) -> Option<Msg> {
             KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1) => {
                 Some(Msg::Close)
             }
+            _ => None,
+        },
+        Mode::Compare(_) => match ev.code {
+            KeyCode::Esc | KeyCode::Char('v') | KeyCode::Char('q') => Some(Msg::Close),
+            KeyCode::Char('o') | KeyCode::Enter => Some(Msg::OpenRelated),
             _ => None,
         },
         Mode::Queue { .. } => match ev.code {

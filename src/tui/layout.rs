@@ -372,9 +372,14 @@ pub fn column_label(app: &App, table: usize, col: usize) -> String {
         .unwrap_or_default()
 }
 
-/// Flags of the open report.
+/// Flags of the open report, with the cells findings across reports name.
 pub fn report_flags(app: &App) -> std::collections::HashMap<String, Flag> {
-    app.report().map(flags).unwrap_or_default()
+    let mut out = app.report().map(flags).unwrap_or_default();
+    for (key, severity) in super::series::flagged_cells(app) {
+        let e = out.entry(key).or_default();
+        e.severity = e.severity.max(Some(severity));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -46,6 +46,10 @@ pub enum Msg {
     ReapplyStale,
     /// A stale review: start over (the old review is kept as a backup).
     StartOver,
+    /// Open the other report of the selected cell's finding across reports, its cell selected.
+    OpenRelated,
+    /// Show that finding's two cells and source lines side by side.
+    CompareRelated,
     NextReport,
     PrevReport,
     NextErrorReport,

@@ -125,6 +125,17 @@ pub struct Strings {
     pub h_help: &'static str,
     pub h_quit: &'static str,
     pub h_editor: &'static str,
+    pub h_open_related: &'static str,
+    pub h_compare: &'static str,
+    /// Top line: how many findings across reports the open report has.
+    pub across_reports: &'static str,
+    pub no_related: &'static str,
+    pub opened_related: &'static str,
+    pub compare_title: &'static str,
+    pub compare_footer: &'static str,
+    pub this_report: &'static str,
+    pub other_report: &'static str,
+    pub line: &'static str,
 }
 
 /// English.
@@ -208,6 +219,16 @@ pub static EN: Strings = Strings {
     h_help: "this help",
     h_quit: "quit",
     h_editor: "in the editor: Enter commit · Esc cancel · Ctrl-a/e start/end · Ctrl-u/k kill · Ctrl-w word",
+    h_open_related: "open the other report of a finding across reports, at its cell",
+    h_compare: "both reports' cells and source lines side by side",
+    across_reports: "across reports",
+    no_related: "no finding across reports names this report",
+    opened_related: "opened the other report of the finding",
+    compare_title: "Across reports",
+    compare_footer: "o open the other report · Esc close",
+    this_report: "this report",
+    other_report: "other report",
+    line: "line",
 };
 
 /// Chinese.
@@ -291,6 +312,16 @@ pub static ZH: Strings = Strings {
     h_help: "帮助",
     h_quit: "退出",
     h_editor: "编辑时：Enter 提交 · Esc 取消 · Ctrl-a/e 行首/行尾 · Ctrl-u/k 删除 · Ctrl-w 删词",
+    h_open_related: "打开跨报告问题涉及的另一份报告并选中对应单元格",
+    h_compare: "并排显示两份报告的对应单元格和原文行",
+    across_reports: "跨报告",
+    no_related: "没有涉及本报告的跨报告问题",
+    opened_related: "已打开该问题涉及的另一份报告",
+    compare_title: "跨报告核对",
+    compare_footer: "o 打开另一份报告 · Esc 关闭",
+    this_report: "本报告",
+    other_report: "另一份报告",
+    line: "行",
 };
 
 #[cfg(test)]

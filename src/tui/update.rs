@@ -5,8 +5,8 @@
 //! demand, so a queue of any length starts without reading every report first.
 
 use super::app::{
-    cell_key_at, flags, reading_order, App, Cursor, Entry, Focus, LineEditor, Mode, Notice,
-    PromptKind, SortKey, Summary,
+    cell_key_at, reading_order, App, Cursor, Entry, Focus, LineEditor, Mode, Notice, PromptKind,
+    SortKey, Summary,
 };
 use super::layout;
 use super::msg::{Dir, EditorKey, Msg};
@@ -18,6 +18,10 @@ pub enum Effect {
     /// Write the sidecar of queue entry `n`.
     Save(usize),
 }
+
+mod related;
+
+use related::{compare_related, open_related};
 
 const PAGE: usize = 10;
 
@@ -60,13 +64,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         (_, Msg::Summarized(i, result)) => {
+            let mut facts = None;
             if let Some(entry) = app.queue.get_mut(i) {
                 if entry.doc.is_none() {
                     match result {
-                        Ok(summary) => entry.summary = Some(summary),
+                        Ok(mut summary) => {
+                            facts = summary.facts.take();
+                            entry.summary = Some(summary);
+                        }
                         Err(e) => entry.failed = Some(e),
                     }
                 }
+            }
+            if let Some(f) = facts {
+                super::series::note_facts(app, i, f);
             }
             vec![]
         }
@@ -129,6 +140,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         (Mode::Queue { .. }, m) => queue_msg(app, m),
+        (Mode::Compare(_), Msg::Close | Msg::CompareRelated) => {
+            app.mode = Mode::Normal;
+            vec![]
+        }
+        (Mode::Compare(_), Msg::OpenRelated) => {
+            app.mode = Mode::Normal;
+            open_related(app);
+            vec![]
+        }
+        (Mode::Compare(_), _) => vec![],
         (Mode::Editing(_), Msg::Editor(key)) => edit_msg(app, key),
         (Mode::Prompt(..), Msg::Editor(key)) => prompt_msg(app, key),
         (Mode::Editing(_) | Mode::Prompt(..), _) => vec![],
@@ -259,6 +280,8 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
                 app.mode = Mode::ConfirmAcceptAll(n);
             }
         }
+        Msg::OpenRelated => open_related(app),
+        Msg::CompareRelated => compare_related(app),
         Msg::NextReport => go_report(app, app.current + 1, false),
         Msg::PrevReport => {
             if app.current == 0 {
@@ -480,8 +503,13 @@ pub fn open(app: &mut App, i: usize) {
     ) {
         Ok(mut doc) => {
             doc.claim();
-            entry.summary = Some(summarize(&doc));
+            let mut summary = summarize(&doc);
+            let facts = summary.facts.take();
+            entry.summary = Some(summary);
             entry.doc = Some(Box::new(doc));
+            if let Some(f) = facts {
+                super::series::note_facts(app, i, f);
+            }
         }
         Err(e) => entry.failed = Some(e.to_string()),
     }
@@ -495,15 +523,23 @@ fn summarize(doc: &ReviewDoc) -> Summary {
         reviewed: doc.has_review(),
         errors: doc.current.errors(),
         warnings: doc.current.warnings(),
+        facts: Some(crate::check::series::Facts::of(&doc.current)),
     }
 }
 
+/// The open report changed: its counts, and the checks across its body's reports.
 fn refresh_summary(app: &mut App) {
     let i = app.current;
+    let mut facts = None;
     if let Some(entry) = app.queue.get_mut(i) {
         if let Some(doc) = &entry.doc {
-            entry.summary = Some(summarize(doc));
+            let mut summary = summarize(doc);
+            facts = summary.facts.take();
+            entry.summary = Some(summary);
         }
+    }
+    if let Some(f) = facts {
+        super::series::note_facts(app, i, f);
     }
 }
 
@@ -569,6 +605,7 @@ pub fn summary_of(
         reviewed: review.is_some(),
         errors: report.errors(),
         warnings: report.warnings(),
+        facts: Some(crate::check::series::Facts::of(&report)),
     })
 }
 
@@ -598,7 +635,7 @@ fn next_error_report(app: &mut App, forward: bool) {
 /// The report's first flagged cell in reading order.
 pub fn first_flag(app: &App) -> Option<Cursor> {
     let report = app.report()?;
-    let f = flags(report);
+    let f = layout::report_flags(app);
     reading_order(report)
         .into_iter()
         .find(|c| cell_key_at(report, *c).is_some_and(|k| f.contains_key(&k)))
@@ -608,7 +645,7 @@ fn step_flag(app: &mut App, forward: bool) {
     let Some(report) = app.report() else {
         return;
     };
-    let f = flags(report);
+    let f = layout::report_flags(app);
     let order = reading_order(report);
     let flagged: Vec<Cursor> = order
         .into_iter()

@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+mod compare;
+
 use super::app::{App, Focus, Mode, PromptKind};
 use super::keymap::help_lines;
 use super::layout::{self, areas, cell_mark, cell_value_text, grid_geom, too_small, width_safe};
@@ -75,6 +77,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     match &app.mode {
         Mode::Help => draw_help(app, frame, size, s),
         Mode::Queue { selected } => draw_queue(app, frame, size, *selected, s),
+        Mode::Compare(f) => compare::draw(app, frame, size, f, s),
         _ => {}
     }
 }
@@ -153,6 +156,10 @@ fn top_line(app: &App, s: &Strings) -> String {
             s.warnings,
             r.warnings()
         ));
+        let across = super::series::current(app).len();
+        if across > 0 {
+            parts.push(format!("{} {across}", s.across_reports));
+        }
         if doc.read_only.is_some() {
             parts.push(s.read_only.to_string());
         }
@@ -370,7 +377,20 @@ fn status_line(app: &App, s: &Strings) -> String {
         .iter()
         .filter(|f| f.cells.contains(&key))
         .max_by_key(|f| (f.severity, f.rule.starts_with('H')));
-    if let Some(f) = finding {
+    // A finding across reports names the other report; shown unless the report's own
+    // finding here is an error.
+    let across = super::series::related(app).filter(|f| {
+        super::series::sides(app, f).0.cells.contains(&key)
+            && finding.is_none_or(|own| own.severity < crate::model::Severity::Error)
+    });
+    if let Some(f) = across {
+        let file = super::series::file_name(&super::series::sides(app, f).1.path);
+        parts.push(format!(
+            "[{} · o {file} · v] {}",
+            f.rule,
+            super::series::display_message(f)
+        ));
+    } else if let Some(f) = finding {
         let prefix = format!("{name}: ");
         parts.push(
             f.message

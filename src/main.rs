@@ -15,6 +15,10 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn main() -> ExitCode {
     // The PDF parser runs as this binary in a child process of its own (read::pdf).
     if std::env::args_os().nth(1).as_deref() == Some(tablereview::read::pdf::CHILD_ARG.as_ref()) {
+        // A short-lived process: memory given back would only be faulted in again, which
+        // cost a third of its time (docs/performance.md).
+        // SAFETY: setting an option is allowed at any time; it only changes later purges.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
         return tablereview::read::pdf::child_main();
     }
     if let Ok(exe) = std::env::current_exe() {

@@ -9,6 +9,8 @@ Usage: make-pdf-fixtures.py lo        print the filled Word fixtures to PDF with
                                        no font file, no ToUnicode map, only the encoding's name
        make-pdf-fixtures.py locked     encrypt the UCS2 one (needs pypdf): an empty user
                                        password (reads), and a real one (fixtures/hostile/)
+       make-pdf-fixtures.py turned     the UCS2 one drawn turned and shown turned back
+                                       (/Rotate 90), as Word writes landscape pages
 
 The hand-made PDFs draw the three tables of the gov-2021 form with their merged cells, a
 vertical group label set one character a line, figures a few points off their labels'
@@ -282,5 +284,24 @@ def locked():
               ensure_ascii=False, indent=0)
 
 
+def turned():
+    """The UCS2 fixture as Word writes a landscape page: its content drawn a quarter turn
+    anticlockwise on a landscape MediaBox, and the page shown turned back (/Rotate 90)."""
+    import pypdf
+    from pypdf import Transformation
+    from pypdf.generic import RectangleObject
+    w = pypdf.PdfWriter(clone_from=os.path.join(DOCS, "stsong_ucs2_filled.pdf"))
+    for p in w.pages:
+        p.add_transformation(Transformation().rotate(90).translate(842, 0))
+        p.mediabox = RectangleObject([0, 0, 842, 595])
+        p.cropbox = RectangleObject([0, 0, 842, 595])
+        p.rotate(90)
+    w.write(os.path.join(DOCS, "stsong_ucs2_turned.pdf"))
+    truth = json.load(open(os.path.join(DOCS, "stsong_ucs2_filled.truth.json"), encoding="utf-8"))
+    truth["note"] += "; every page drawn turned and shown turned back (/Rotate 90) by pypdf"
+    json.dump(truth, open(os.path.join(DOCS, "stsong_ucs2_turned.truth.json"), "w", encoding="utf-8"),
+              ensure_ascii=False, indent=0)
+
+
 if __name__ == "__main__":
-    {"lo": lo, "stsong": stsong, "locked": locked}[sys.argv[1]]()
+    {"lo": lo, "stsong": stsong, "locked": locked, "turned": turned}[sys.argv[1]]()

@@ -78,8 +78,8 @@ fn check_folder_recurses_into_txt_files() {
         .partition(|l| l.contains("\"kind\":\"series\""));
     assert_eq!(
         reports.len(),
-        26 + doc,
-        "five seeds, fourteen variants, two Word, five PDF and {doc} Word 97 documents"
+        27 + doc,
+        "five seeds, fourteen variants, two Word, six PDF and {doc} Word 97 documents"
     );
     // The variants and documents are seed 000 (or 004) again: the same body and year.
     assert!(!series.is_empty());

@@ -432,6 +432,10 @@ fn grid(hs: &[Horizontal], vs: &[Vertical]) -> Option<Grid> {
             owner[r * cols + c] = id;
         }
     }
+    // One box around a title or a paragraph is a frame, not a table: its text stays lines.
+    if cells.len() < 2 {
+        return None;
+    }
     Some(Grid {
         xs,
         ys,

@@ -98,6 +98,9 @@ fn page(doc: &PdfDocument, i: usize) -> Result<Page, Failure> {
     let (left, top) = (llx.min(urx), lly.max(ury));
     let height = (ury - lly).abs();
     let width = (urx - llx).abs();
+    // A page shown turned (`/Rotate`, as Word writes a landscape page) is read the way it is
+    // shown, or its rows would come out as columns and its words backwards.
+    let turn = Turn::new(doc.get_page_rotation(i).unwrap_or(0), width, height);
     let chars = doc
         .extract_chars(i)
         .map_err(|e| format!("page {}: its text cannot be read ({e})", i + 1))?;
@@ -105,12 +108,16 @@ fn page(doc: &PdfDocument, i: usize) -> Result<Page, Failure> {
         .iter()
         .take(MAX_GLYPHS)
         .filter(|c| c.bbox.width.is_finite() && c.bbox.height.is_finite())
-        .map(|c| Glyph {
-            c: c.char,
-            x0: c.bbox.x - left,
-            x1: c.bbox.x + c.bbox.width - left,
-            y0: top - (c.bbox.y + c.bbox.height),
-            y1: top - c.bbox.y,
+        .map(|c| {
+            let (x0, y0) = turn.point(c.bbox.x - left, top - (c.bbox.y + c.bbox.height));
+            let (x1, y1) = turn.point(c.bbox.x + c.bbox.width - left, top - c.bbox.y);
+            Glyph {
+                c: c.char,
+                x0: x0.min(x1),
+                x1: x0.max(x1),
+                y0: y0.min(y1),
+                y1: y0.max(y1),
+            }
         })
         .collect();
     // A page whose drawings cannot be read is still read for its text, without rules.
@@ -120,17 +127,69 @@ fn page(doc: &PdfDocument, i: usize) -> Result<Page, Failure> {
         path_rules(p, &mut rules);
     }
     for r in &mut rules {
-        r.x0 -= left;
-        r.x1 -= left;
-        r.y0 = top - r.y0;
-        r.y1 = top - r.y1;
+        (r.x0, r.y0) = turn.point(r.x0 - left, top - r.y0);
+        (r.x1, r.y1) = turn.point(r.x1 - left, top - r.y1);
     }
+    let (width, height) = turn.size();
     Ok(Page {
         width,
         height,
         glyphs,
         rules,
     })
+}
+
+/// How a page is turned for showing: a quarter turn clockwise per step.
+struct Turn {
+    quarters: i32,
+    width: f32,
+    height: f32,
+}
+
+impl Turn {
+    fn new(degrees: i32, width: f32, height: f32) -> Turn {
+        Turn {
+            quarters: (degrees / 90).rem_euclid(4),
+            width,
+            height,
+        }
+    }
+
+    /// A point of the unturned page (from its top-left corner) where it is shown.
+    fn point(&self, x: f32, y: f32) -> (f32, f32) {
+        match self.quarters {
+            1 => (self.height - y, x),
+            2 => (self.width - x, self.height - y),
+            3 => (y, self.width - x),
+            _ => (x, y),
+        }
+    }
+
+    /// The page's width and height as shown.
+    fn size(&self) -> (f32, f32) {
+        if self.quarters % 2 == 1 {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Turn;
+
+    #[rstest::rstest]
+    #[case(0, (10.0, 20.0))]
+    #[case(90, (80.0, 10.0))]
+    #[case(180, (90.0, 80.0))]
+    #[case(270, (20.0, 90.0))]
+    #[case(-90, (20.0, 90.0))]
+    #[case(450, (80.0, 10.0))]
+    fn a_turned_page_is_read_as_shown(#[case] degrees: i32, #[case] want: (f32, f32)) {
+        // A 100 x 100 page: the point 10 from the left, 20 from the top.
+        assert_eq!(Turn::new(degrees, 100.0, 100.0).point(10.0, 20.0), want);
+    }
 }
 
 /// The straight edges a path draws: stroked segments and rectangles, and filled rectangles

@@ -296,3 +296,12 @@ fn a_table_without_its_outer_borders_still_holds_its_edge_columns() {
     let out = lay(vec![page(g, rules)]);
     assert_eq!(out.text, "规章 | 3 |\n行政许可 | 7 |\n");
 }
+
+#[test]
+fn a_box_around_a_paragraph_is_no_table() {
+    let mut g = text("本年度收到申请12件。", 52.0, 104.0, 10.0);
+    g.extend(text("均已答复。", 52.0, 124.0, 10.0));
+    let out = lay(vec![page(g, ruled(&[50.0, 300.0], &[100.0, 140.0]))]);
+    assert!(out.places.is_empty());
+    assert_eq!(out.text, "本年度收到申请12件。\n均已答复。\n");
+}

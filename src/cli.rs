@@ -276,6 +276,16 @@ fn extract(paths: &[PathBuf], output: Option<&Path>, quiet: bool) -> anyhow::Res
             );
         }
     }
+    // An output that is one of the inputs would replace the report it was read from.
+    if let Some(out) = output.filter(|_| !to_stdout && into_dir.is_none()) {
+        if let Some(f) = files.iter().find(|f| files::same_file(f, out)) {
+            anyhow::bail!(
+                "{}: is the input {}; writing the report there would replace it; name another file with -o",
+                crate::summary::printable(&out.display().to_string()),
+                crate::summary::printable(&f.display().to_string())
+            );
+        }
+    }
     let bar = progress(files.len(), quiet);
     let stdout = std::io::stdout();
     let single = files.len() == 1;
@@ -514,6 +524,20 @@ fn export(
         })?,
     };
     let (reports, mut failed) = inputs(paths);
+    // An export over a report or its review would replace what it is made from.
+    if !to_stdout {
+        let clash = reports.iter().find(|r| {
+            files::same_file(r, output)
+                || files::same_place(&files::sibling(r, crate::sidecar::SIDECAR_SUFFIX), output)
+        });
+        if let Some(r) = clash {
+            anyhow::bail!(
+                "{}: is {} or its review; exporting there would replace it; name another file with -o",
+                crate::summary::printable(&output.display().to_string()),
+                crate::summary::printable(&r.display().to_string())
+            );
+        }
+    }
     let bar = progress(reports.len(), quiet);
     // A file export is written beside its target and renamed into place when complete.
     let sink = if to_stdout {

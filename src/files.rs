@@ -139,6 +139,35 @@ pub fn sibling(report: &Path, suffix: &str) -> PathBuf {
     report.with_file_name(sibling_name(report, suffix))
 }
 
+/// Whether two paths name one existing file (through links, `..`, hard links and all).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.is_file() && x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+    }
+}
+
+/// Whether two paths name one place, existing or not: the same file, or the same name in the
+/// same folder (a sidecar not written yet).
+pub fn same_place(a: &Path, b: &Path) -> bool {
+    if same_file(a, b) {
+        return true;
+    }
+    let folder = |p: &Path| std::fs::canonicalize(parent_dir(p)).ok();
+    a.file_name() == b.file_name() && folder(a).is_some() && folder(a) == folder(b)
+}
+
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, fsync, rename, then
 /// fsync of the folder, so a crash leaves either the old file or the new one, never a torn one.
 /// What is not a regular file (`-o /dev/null`, a pipe) is written in place (see [`Output`]).
@@ -254,6 +283,32 @@ impl Write for Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_file_by_two_names_is_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("r.txt");
+        std::fs::write(&a, "x").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let dotted = dir.path().join("sub").join("..").join("r.txt");
+        assert!(same_file(&a, &dotted));
+        let linked = dir.path().join("hard.txt");
+        std::fs::hard_link(&a, &linked).unwrap();
+        assert!(same_file(&a, &linked));
+        let other = dir.path().join("o.txt");
+        std::fs::write(&other, "x").unwrap();
+        assert!(!same_file(&a, &other));
+        assert!(!same_file(&a, &dir.path().join("absent.txt")));
+        let future = dir.path().join("r.reviewed.json");
+        assert!(same_place(
+            &future,
+            &dir.path().join("sub/../r.reviewed.json")
+        ));
+        assert!(!same_place(
+            &future,
+            &dir.path().join("sub/r.reviewed.json")
+        ));
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_files() {

@@ -4,6 +4,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::PathBuf;
 
+mod common;
+
 fn bin() -> Command {
     Command::cargo_bin("tablereview").unwrap()
 }
@@ -413,4 +415,47 @@ fn a_reader_that_stops_early_is_not_an_error() {
             out.status
         );
     }
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
+    let (dir, report) = common::copy_fixture("000_7a2d16d58913ef59.txt");
+    let before = std::fs::read(&report).unwrap();
+    // The same file, by its own name and by another spelling of it.
+    let dotted = dir.path().join(".").join(report.file_name().unwrap());
+    for out in [report.clone(), dotted] {
+        let got = bin()
+            .args(["extract"])
+            .arg(&report)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(got.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&got.stderr);
+        assert!(err.contains("is the input"), "{err}");
+        assert_eq!(std::fs::read(&report).unwrap(), before);
+    }
+    // An export over the report's review, written yet or not, would be read as a sidecar.
+    let sidecar = report.with_file_name("000_7a2d16d58913ef59.reviewed.json");
+    let got = bin()
+        .arg("export")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&sidecar)
+        .output()
+        .unwrap();
+    assert_eq!(got.status.code(), Some(2));
+    assert!(!sidecar.exists());
+    let got = bin()
+        .arg("export")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&report)
+        .arg("--format")
+        .arg("csv")
+        .output()
+        .unwrap();
+    assert_eq!(got.status.code(), Some(2));
+    assert_eq!(std::fs::read(&report).unwrap(), before);
 }

@@ -175,23 +175,6 @@ impl Turn {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Turn;
-
-    #[rstest::rstest]
-    #[case(0, (10.0, 20.0))]
-    #[case(90, (80.0, 10.0))]
-    #[case(180, (90.0, 80.0))]
-    #[case(270, (20.0, 90.0))]
-    #[case(-90, (20.0, 90.0))]
-    #[case(450, (80.0, 10.0))]
-    fn a_turned_page_is_read_as_shown(#[case] degrees: i32, #[case] want: (f32, f32)) {
-        // A 100 x 100 page: the point 10 from the left, 20 from the top.
-        assert_eq!(Turn::new(degrees, 100.0, 100.0).point(10.0, 20.0), want);
-    }
-}
-
 /// The straight edges a path draws: stroked segments and rectangles, and filled rectangles
 /// thin enough to be a line (some writers draw borders so).
 fn path_rules(p: &PathContent, out: &mut Vec<Rule>) {
@@ -270,5 +253,22 @@ fn path_rules(p: &PathContent, out: &mut Vec<Rule>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Turn;
+
+    #[rstest::rstest]
+    #[case(0, (10.0, 20.0))]
+    #[case(90, (80.0, 10.0))]
+    #[case(180, (90.0, 80.0))]
+    #[case(270, (20.0, 90.0))]
+    #[case(-90, (20.0, 90.0))]
+    #[case(450, (80.0, 10.0))]
+    fn a_turned_page_is_read_as_shown(#[case] degrees: i32, #[case] want: (f32, f32)) {
+        // A 100 x 100 page: the point 10 from the left, 20 from the top.
+        assert_eq!(Turn::new(degrees, 100.0, 100.0).point(10.0, 20.0), want);
     }
 }

@@ -213,8 +213,8 @@ impl<W: Write> Writer<W> {
                     let (t, r, c) = (next(), next(), next());
                     let v = value.map(crate::model::format_value).unwrap_or_default();
                     w.write_record([
-                        rec.source.as_str(),
-                        rec.organization.as_deref().unwrap_or(""),
+                        &*inert(&rec.source),
+                        &*inert(rec.organization.as_deref().unwrap_or("")),
                         year.as_str(),
                         rec.template.as_str(),
                         rec.status,
@@ -269,15 +269,15 @@ impl<W: Write> Writer<W> {
                     for (side, other) in [(&f.this, &f.last), (&f.last, &f.this)] {
                         let year = side.year.map(|y| y.to_string()).unwrap_or_default();
                         w.write_record([
-                            side.path.as_str(),
-                            f.body.as_str(),
+                            &*inert(&side.path),
+                            &*inert(&f.body),
                             year.as_str(),
                             "",
                             f.severity_name(),
                             "series",
                             f.rule.as_str(),
                             side.cells.join(" ").as_str(),
-                            other.path.as_str(),
+                            &*inert(&other.path),
                         ])
                         .map_err(|e| csv_error(path, e))?;
                     }
@@ -292,6 +292,17 @@ impl<W: Write> Writer<W> {
     /// Records written so far.
     pub fn count(&self) -> usize {
         self.count
+    }
+}
+
+/// A text field a spreadsheet would run as a formula (`=1+2.txt`, `@SUM(…)`, `-2+3`, a leading
+/// tab or CR) gets a leading `'`, as OWASP advises: Excel and WPS then show it as text. Figures
+/// are written as numbers and never pass through here.
+fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 
@@ -356,6 +367,24 @@ mod tests {
         let granted = first.find("requests.granted.total").unwrap();
         assert!(fees < granted, "reading order, not alphabetical");
         assert!(first.contains("\"requests.granted.total\":16,"), "{first}");
+    }
+
+    #[test]
+    fn a_field_a_spreadsheet_would_run_is_made_text() {
+        for f in [
+            "=1+2.txt",
+            "+1",
+            "-1+2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert_eq!(inert(f), format!("'{f}"));
+        }
+        for f in ["报告.txt", "a=b", "1-2"] {
+            assert_eq!(inert(f), f);
+        }
     }
 
     #[test]

@@ -459,3 +459,25 @@ fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
     assert_eq!(got.status.code(), Some(2));
     assert_eq!(std::fs::read(&report).unwrap(), before);
 }
+
+#[test]
+fn a_file_named_like_a_formula_reaches_the_csv_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "=1+2.txt";
+    std::fs::copy(fixture("000_7a2d16d58913ef59.txt"), dir.path().join(name)).unwrap();
+    let out = dir.path().join("data.csv");
+    // Named as it is, from its folder: the source column starts with `=`.
+    bin()
+        .current_dir(dir.path())
+        .args(["export", name, "-o", "data.csv"])
+        .assert()
+        .success();
+    let mut rd = csv::Reader::from_path(&out).unwrap();
+    let mut rows = 0;
+    for rec in rd.records() {
+        let rec = rec.unwrap();
+        assert_eq!(&rec[0], format!("'{name}"));
+        rows += 1;
+    }
+    assert!(rows > 100);
+}

@@ -193,6 +193,9 @@ pub struct Output {
     file: std::fs::File,
 }
 
+/// Bytes of the target's name kept in its temp file's name (`.NAME.XXXXXX.tmp`).
+const TEMP_NAME_BYTES: usize = 200;
+
 impl Output {
     /// Opens the temp file beside `path` (or `path` itself, when it is a device or pipe).
     pub fn create(path: &Path) -> Result<Output> {
@@ -221,14 +224,18 @@ impl Output {
             path.to_path_buf()
         };
         let dir = parent_dir(&target);
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        // The temp name is the target's and a few more bytes: cut it so that a name near the
+        // file system's 255-byte limit can still be saved.
+        let mut cut = name.len().min(TEMP_NAME_BYTES);
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
         let tmp = tempfile::Builder::new()
-            .prefix(&format!(
-                ".{}.",
-                target
-                    .file_name()
-                    .map(|n| n.to_string_lossy())
-                    .unwrap_or_default()
-            ))
+            .prefix(&format!(".{}.", &name[..cut]))
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(werr)?;
@@ -308,6 +315,19 @@ mod tests {
             &future,
             &dir.path().join("sub/r.reviewed.json")
         ));
+    }
+
+    #[test]
+    fn a_name_near_the_length_limit_can_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        // 78 three-byte characters and the suffix: 250 bytes, within the 255-byte limit.
+        let name = format!("{}.reviewed.json", "报".repeat(78));
+        assert!(name.len() <= 255 && name.len() > 240);
+        let p = dir.path().join(&name);
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

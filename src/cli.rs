@@ -213,10 +213,27 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("tablereview: {err:#}");
+            eprintln!("tablereview: {}", one_line(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: a library error already names its
+/// source (`cannot write: …`), so the chain would repeat it.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    crate::summary::printable(&line).into_owned()
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -249,15 +266,15 @@ fn progress(len: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
 fn inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
     let (reports, problems) = files::collect_reports(paths);
     for p in &problems {
-        eprintln!("tablereview: {p}");
+        eprintln!("tablereview: {}", crate::summary::printable(&p.to_string()));
     }
     // A folder's text beside a document of the same name was left out: say which was read.
     for r in &reports {
         if let Some(text) = files::text_beside(r) {
             eprintln!(
                 "tablereview: {}: read from the document; {} beside it is taken for the same report and not read",
-                r.display(),
-                text.display()
+                crate::summary::printable(&r.display().to_string()),
+                crate::summary::printable(&text.display().to_string())
             );
         }
     }
@@ -299,7 +316,7 @@ fn extract(paths: &[PathBuf], output: Option<&Path>, quiet: bool) -> anyhow::Res
             let report = match result {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("tablereview: {e}");
+                    eprintln!("tablereview: {}", crate::summary::printable(&e.to_string()));
                     failed = true;
                     return Ok(());
                 }
@@ -388,7 +405,7 @@ fn check(
                 Ok(c) => c,
                 Err(e) => {
                     out.flush()?;
-                    let msg = format!("tablereview: {e}");
+                    let msg = format!("tablereview: {}", crate::summary::printable(&e.to_string()));
                     match &bar {
                         Some(b) => b.suspend(|| eprintln!("{msg}")),
                         None => eprintln!("{msg}"),
@@ -558,7 +575,7 @@ fn export(
             let (record, status, report_facts) = match result {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("tablereview: {e}");
+                    eprintln!("tablereview: {}", crate::summary::printable(&e.to_string()));
                     failed = true;
                     return Ok(());
                 }

@@ -481,3 +481,34 @@ fn a_file_named_like_a_formula_reaches_the_csv_as_text() {
     }
     assert!(rows > 100);
 }
+
+#[test]
+fn a_write_error_gives_its_reason_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where a folder should be: the temp file beside the output cannot be made.
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let out = bin()
+        .arg("extract")
+        .arg(fixture("000_7a2d16d58913ef59.txt"))
+        .arg("-o")
+        .arg(blocker.join("r.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
+}
+
+#[test]
+fn an_escape_in_a_file_name_reaches_stderr_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "bad\u{1b}]0;owned\u{7}\nforged.txt";
+    let path = dir.path().join(name);
+    std::fs::write(&path, "").unwrap();
+    let out = bin().arg("check").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
+}

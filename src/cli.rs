@@ -127,6 +127,19 @@ pub struct SeriesArgs {
     pub no_series: bool,
 }
 
+impl SeriesArgs {
+    /// The bodies mapping the series checks use, or none when they are off.
+    fn bodies_for(
+        &self,
+        paths: &[PathBuf],
+    ) -> Result<Option<crate::check::series::Bodies>, crate::error::Error> {
+        if self.no_series {
+            return Ok(None);
+        }
+        crate::batch::series::bodies_for(paths, self.bodies.as_deref()).map(Some)
+    }
+}
+
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -370,14 +383,7 @@ fn check(
     series: &SeriesArgs,
 ) -> anyhow::Result<ExitCode> {
     use crate::batch::check::{check_report, CheckOutput};
-    let bodies = if series.no_series {
-        None
-    } else {
-        Some(crate::batch::series::bodies_for(
-            paths,
-            series.bodies.as_deref(),
-        )?)
-    };
+    let bodies = series.bodies_for(paths)?;
     let (reports, mut failed) = inputs(paths);
     let bar = progress(reports.len(), quiet);
     let output = match (json, quiet) {
@@ -519,14 +525,7 @@ fn export(
     series: &SeriesArgs,
 ) -> anyhow::Result<ExitCode> {
     use crate::export::{self as ex, Format};
-    let bodies = if series.no_series {
-        None
-    } else {
-        Some(crate::batch::series::bodies_for(
-            paths,
-            series.bodies.as_deref(),
-        )?)
-    };
+    let bodies = series.bodies_for(paths)?;
     let to_stdout = output == Path::new("-");
     let format = match format {
         Some(FormatArg::Json) => Format::Json,
@@ -660,14 +659,7 @@ fn review(
             }
         );
     }
-    let bodies = if series.no_series {
-        None
-    } else {
-        Some(crate::batch::series::bodies_for(
-            &paths,
-            series.bodies.as_deref(),
-        )?)
-    };
+    let bodies = series.bodies_for(&paths)?;
     // The screen opens on the first report; the rest of a large folder is walked behind it.
     let mut walk = files::ReportWalk::new(paths);
     let first = match walk.next() {

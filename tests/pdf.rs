@@ -47,6 +47,24 @@ fn catalog() -> String {
     "<< /Type /Catalog /Pages 2 0 R >>".into()
 }
 
+/// Saves `bytes` as `name` in a temp folder and runs the binary with `args` then the file.
+fn run_on(name: &str, bytes: &[u8], args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    bin().args(args).arg(&path).output().unwrap()
+}
+
+/// The rules of a report's findings.
+fn rules(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// Runs `extract` on `bytes` saved as `name`, expecting exit 2 and one line naming the file.
 fn refused(name: &str, bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -87,27 +105,15 @@ fn a_pdf_with_a_user_password_says_so() {
 #[test]
 fn a_pdf_without_pages_is_one_line() {
     let bytes = pdf(&[catalog(), "<< /Type /Pages /Kids [] /Count 0 >>".into()]);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("empty.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = bin()
-        .args(["extract", "-o", "-"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = run_on("empty.pdf", &bytes, &["extract", "-o", "-"]);
     // No page is no text: refused, or read as a report whose one finding says so.
     let stderr = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
         Some(2) => assert!(stderr.contains("empty.pdf"), "{stderr}"),
         _ => {
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-            let rules: Vec<&str> = v["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter_map(|f| f["rule"].as_str())
-                .collect();
-            assert!(rules.contains(&"no-text-layer"), "{rules:?}");
+            let rules = rules(&v);
+            assert!(rules.iter().any(|r| r == "no-text-layer"), "{rules:?}");
         }
     }
 }
@@ -135,14 +141,7 @@ fn a_cyclic_page_tree_is_one_line() {
         "<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>".into(),
         "<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>".into(),
     ]);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cycle.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = bin()
-        .args(["extract", "-o", "-"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = run_on("cycle.pdf", &bytes, &["extract", "-o", "-"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Either refused in one line, or read as the nothing it holds; never a hang or a crash.
     assert!(matches!(out.status.code(), Some(0..=2)), "{stderr}");
@@ -217,18 +216,10 @@ fn a_pdf_without_text_gets_its_own_finding() {
             content.len()
         ),
     ]);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("scan.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = bin().args(["check", "--json"]).arg(&path).output().unwrap();
+    let out = run_on("scan.pdf", &bytes, &["check", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rules: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["rule"].as_str())
-        .collect();
+    let rules = rules(&v);
     assert_eq!(out.status.code(), Some(1), "{rules:?}");
-    assert!(rules.contains(&"no-text-layer"), "{rules:?}");
-    assert!(!rules.contains(&"missing-table"), "{rules:?}");
+    assert!(rules.iter().any(|r| r == "no-text-layer"), "{rules:?}");
+    assert!(!rules.iter().any(|r| r == "missing-table"), "{rules:?}");
 }

@@ -8,8 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::error::Error;
 use crate::{batch, files, summary};
+
+mod export;
+pub use export::{ExportArgs, FormatArg, KeysListArgs};
 
 /// Check and correct the tables of Chinese government information-disclosure annual reports.
 #[derive(Debug, Parser)]
@@ -38,29 +40,11 @@ pub enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
-    /// Export the reviewed dataset: one record per report (reviewed values where reviewed).
-    Export {
-        /// Report files or folders (searched recursively for *.txt, *.html, *.htm, *.docx, *.doc, *.pdf).
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Output file, or `-` for stdout.
-        #[arg(short, long, value_name = "FILE")]
-        output: PathBuf,
-        /// Output format [default: from the output's extension; jsonl for stdout].
-        #[arg(long, value_enum)]
-        format: Option<FormatArg>,
-        /// Only reports a reviewer approved.
-        #[arg(long)]
-        only_approved: bool,
-        /// Also export reports a reviewer rejected (status `rejected`).
-        #[arg(long)]
-        include_rejected: bool,
-        /// No progress bar or summary.
-        #[arg(short, long)]
-        quiet: bool,
-        #[command(flatten)]
-        series: SeriesArgs,
-    },
+    /// Export the reviewed dataset: every value with its status and source, as JSON, JSON Lines,
+    /// long or wide CSV, Excel or SQLite.
+    Export(export::ExportArgs),
+    /// Print the dictionary of keys: template, canonical key, Chinese labels, kind, unit.
+    KeysList(export::KeysListArgs),
     /// Check reports (files or folders) and list their findings.
     Check {
         /// Report files or folders (searched recursively for *.txt, *.html, *.htm, *.docx, *.doc, *.pdf).
@@ -140,14 +124,6 @@ impl SeriesArgs {
     }
 }
 
-/// Export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Json,
-    Jsonl,
-    Csv,
-}
-
 /// Interface languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
@@ -178,23 +154,8 @@ pub fn run(cli: Cli) -> ExitCode {
             output,
             quiet,
         } => extract(&files, output.as_deref(), quiet),
-        Command::Export {
-            paths,
-            output,
-            format,
-            only_approved,
-            include_rejected,
-            quiet,
-            series,
-        } => export(
-            &paths,
-            &output,
-            format,
-            only_approved,
-            include_rejected,
-            quiet,
-            &series,
-        ),
+        Command::Export(args) => export::run(&args),
+        Command::KeysList(args) => export::keys_list(&args),
         Command::Check {
             paths,
             json,
@@ -488,143 +449,6 @@ fn check(
         ExitCode::from(2)
     } else if tally.with_errors > 0 || series_errors > 0 {
         ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// Where an export goes: standard output, or a file put in place when complete.
-enum ExportSink {
-    Stdout(std::io::BufWriter<std::io::Stdout>),
-    File(std::io::BufWriter<files::Output>),
-}
-
-impl Write for ExportSink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self {
-            ExportSink::Stdout(w) => w.write(buf),
-            ExportSink::File(w) => w.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            ExportSink::Stdout(w) => w.flush(),
-            ExportSink::File(w) => w.flush(),
-        }
-    }
-}
-
-fn export(
-    paths: &[PathBuf],
-    output: &Path,
-    format: Option<FormatArg>,
-    only_approved: bool,
-    include_rejected: bool,
-    quiet: bool,
-    series: &SeriesArgs,
-) -> anyhow::Result<ExitCode> {
-    use crate::export::{self as ex, Format};
-    let bodies = series.bodies_for(paths)?;
-    let to_stdout = output == Path::new("-");
-    let format = match format {
-        Some(FormatArg::Json) => Format::Json,
-        Some(FormatArg::Jsonl) => Format::Jsonl,
-        Some(FormatArg::Csv) => Format::Csv,
-        None if to_stdout => Format::Jsonl,
-        None => Format::from_path(output).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: cannot tell the format from the name; use .json, .jsonl or .csv, or --format",
-                output.display()
-            )
-        })?,
-    };
-    let (reports, mut failed) = inputs(paths);
-    // An export over a report or its review would replace what it is made from.
-    if !to_stdout {
-        let clash = reports.iter().find(|r| {
-            files::same_file(r, output)
-                || files::same_place(&files::sibling(r, crate::sidecar::SIDECAR_SUFFIX), output)
-        });
-        if let Some(r) = clash {
-            anyhow::bail!(
-                "{}: is {} or its review; exporting there would replace it; name another file with -o",
-                crate::summary::printable(&output.display().to_string()),
-                crate::summary::printable(&r.display().to_string())
-            );
-        }
-    }
-    let bar = progress(reports.len(), quiet);
-    // A file export is written beside its target and renamed into place when complete.
-    let sink = if to_stdout {
-        ExportSink::Stdout(std::io::BufWriter::new(std::io::stdout()))
-    } else {
-        ExportSink::File(std::io::BufWriter::new(files::Output::create(output)?))
-    };
-    let mut writer = ex::Writer::new(format, sink, output)?;
-    let (mut skipped_rejected, mut skipped_unapproved) = (0, 0);
-    let mut facts = Vec::new();
-    batch::ordered(
-        &reports,
-        |path| ex::record_and_facts(path),
-        |_, result| -> anyhow::Result<()> {
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            let (record, status, report_facts) = match result {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("tablereview: {}", crate::summary::printable(&e.to_string()));
-                    failed = true;
-                    return Ok(());
-                }
-            };
-            let approved = status == Some(crate::sidecar::ReviewStatus::Approved);
-            if record.status == "rejected" && !include_rejected {
-                skipped_rejected += 1;
-                return Ok(());
-            }
-            if only_approved && !approved {
-                skipped_unapproved += 1;
-                return Ok(());
-            }
-            writer.write(&record, output)?;
-            // Only what is exported is checked across reports: a rejected duplicate is gone.
-            facts.push(report_facts);
-            Ok(())
-        },
-    )?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    if let Some(bodies) = &bodies {
-        writer.set_series(crate::batch::series::run(&facts, bodies, false));
-    }
-    let written = writer.count();
-    match writer.finish(output)? {
-        ExportSink::Stdout(mut out) => out.flush()?,
-        ExportSink::File(out) => out
-            .into_inner()
-            .map_err(|e| Error::Write {
-                path: output.to_path_buf(),
-                source: e.into_error(),
-            })?
-            .commit()?,
-    }
-    if !quiet {
-        let mut line = format!("exported {written} reports");
-        if skipped_rejected > 0 {
-            line.push_str(&format!(
-                "; left out {skipped_rejected} rejected (--include-rejected adds them)"
-            ));
-        }
-        if skipped_unapproved > 0 {
-            line.push_str(&format!("; left out {skipped_unapproved} not approved"));
-        }
-        eprintln!("{line}");
-    }
-    Ok(if failed {
-        ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })

@@ -248,6 +248,12 @@ impl Output {
         })
     }
 
+    /// The temp file being written, for a writer that needs a path (SQLite); None when the
+    /// output is a device written straight into.
+    pub fn temp_path(&self) -> Option<&Path> {
+        self.tmp.as_ref().map(|t| t.path())
+    }
+
     /// Makes the written bytes durable and puts them in place.
     pub fn commit(self) -> Result<()> {
         let werr = |source: std::io::Error| Error::Write {

@@ -221,6 +221,16 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The lowercase name used in JSON and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// Something the reviewer should look at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -314,6 +324,15 @@ impl Report {
                     .map(move |c| (cell_key(&t.id, &r.key, &c.column), c))
             })
         })
+    }
+}
+
+/// The value a cell contributes to analysis: none when the tool is not sure of it (ambiguous,
+/// invalid, missing), whatever was read.
+pub fn certain_value(status: CellStatus, value: Option<f64>) -> Option<f64> {
+    match status {
+        CellStatus::Ambiguous | CellStatus::Invalid | CellStatus::Missing => None,
+        _ => value,
     }
 }
 

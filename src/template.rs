@@ -10,6 +10,8 @@ use serde::Deserialize;
 
 use crate::model::{cell_key, Cell, ColumnHead, Row, Severity, Table};
 
+pub mod vocabulary;
+
 /// One official format (`gov-2021`, `gov-2019`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Template {
@@ -70,6 +72,17 @@ pub enum ValueKind {
     Change,
     /// A non-negative decimal amount of money.
     Amount,
+}
+
+impl ValueKind {
+    /// The name used in exports and the key dictionary.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueKind::Count => "count",
+            ValueKind::Change => "change",
+            ValueKind::Amount => "amount",
+        }
+    }
 }
 
 /// A column of a table.

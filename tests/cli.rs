@@ -251,7 +251,27 @@ fn export_csv_to_a_file_is_long_form() {
         .success();
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(text.lines().count(), 1 + 198);
-    assert!(text.contains(",忻州市,2020,gov-2019,unreviewed,requests,granted,natural_person,199\n"));
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let head = r.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let row = r
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[col("key")] == "requests.granted.natural_person")
+        .unwrap();
+    assert_eq!(&row[col("organization")], "忻州市");
+    assert_eq!(&row[col("year")], "2020");
+    assert_eq!(&row[col("template")], "gov-2019");
+    assert_eq!(&row[col("report_status")], "unreviewed");
+    assert_eq!(&row[col("value")], "199");
+    assert_eq!(&row[col("status")], "inferred");
+    assert_eq!(&row[col("row_label")], "（一）予以公开");
+    assert_eq!(&row[col("column_label")], "自然人");
+    assert!(
+        row[col("place")].starts_with("line "),
+        "{:?}",
+        &row[col("place")]
+    );
 }
 
 #[cfg(unix)]

@@ -381,12 +381,12 @@ pub struct Difference {
 pub fn differences(a: &Report, b: &Report) -> Vec<Difference> {
     let value = |r: &Report, key: &str| {
         r.cell(key)
-            .and_then(|c| crate::export::export_value(c.status, c.value))
+            .and_then(|c| crate::model::certain_value(c.status, c.value))
     };
     let mut out: Vec<Difference> = a
         .cells()
         .map(|(k, c)| {
-            let first = crate::export::export_value(c.status, c.value);
+            let first = crate::model::certain_value(c.status, c.value);
             let second = value(b, &k);
             (k, first, second)
         })
@@ -399,7 +399,7 @@ pub fn differences(a: &Report, b: &Report) -> Vec<Difference> {
             .map(|(key, c)| Difference {
                 key,
                 first: None,
-                second: crate::export::export_value(c.status, c.value),
+                second: crate::model::certain_value(c.status, c.value),
             }),
     );
     out

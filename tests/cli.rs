@@ -532,3 +532,130 @@ fn an_escape_in_a_file_name_reaches_stderr_escaped() {
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
 }
+
+#[test]
+fn a_failed_export_leaves_the_previous_file_as_it_was() {
+    let dir = copy(&["000_7a2d16d58913ef59.txt", "002_0f59753cce69c6af.txt"]);
+    std::fs::write(
+        dir.path().join("002_0f59753cce69c6af.reviewed.json"),
+        "{ not json",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let data = out.path().join("data.csv");
+    std::fs::write(&data, "the good export\n").unwrap();
+    bin()
+        .arg("export")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&data)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "002_0f59753cce69c6af.reviewed.json",
+        ))
+        .stderr(predicate::str::contains(
+            "not written, 1 report could not be read",
+        ));
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), "the good export\n");
+    let leftovers: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temp file is left behind");
+    // --partial writes what could be read, and still says the run was incomplete.
+    bin()
+        .arg("export")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&data)
+        .args(["--partial", "-q"])
+        .assert()
+        .code(2);
+    let text = std::fs::read_to_string(&data).unwrap();
+    assert!(
+        text.contains("000_7a2d16d58913ef59.txt") && !text.contains("002_0f59753cce69c6af.txt")
+    );
+}
+
+#[test]
+fn keys_list_prints_the_dictionary_of_both_formats() {
+    let out = bin().args(["keys-list"]).output().unwrap();
+    assert!(out.status.success());
+    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let head = r.headers().unwrap().clone();
+    assert_eq!(
+        head.iter().collect::<Vec<_>>(),
+        [
+            "key",
+            "template",
+            "canonical_key",
+            "table",
+            "row",
+            "column",
+            "table_label",
+            "row_label",
+            "column_label",
+            "kind",
+            "unit"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 200 + 198);
+    let fee = rows
+        .iter()
+        .find(|r| &r[0] == "proactive.fees.amount" && &r[1] == "gov-2021")
+        .unwrap();
+    assert_eq!((&fee[9], &fee[10]), ("amount", "万元"));
+
+    let out = bin()
+        .args(["keys-list", "--format", "json", "--template", "gov-2019"])
+        .output()
+        .unwrap();
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.len(), 198);
+    assert!(list.iter().all(|e| e["template"] == "gov-2019"));
+    bin()
+        .args(["keys-list", "--template", "gov-2030"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such format"));
+}
+
+#[test]
+fn export_measures_are_added_on_request() {
+    let dir = copy(&["000_7a2d16d58913ef59.txt"]);
+    let run = |extra: &[&str]| {
+        let out = bin()
+            .arg("export")
+            .arg(dir.path())
+            .args(["-o", "-", "-q"])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    assert!(run(&[]).get("measures").is_none());
+    let rec = run(&["--measures"]);
+    let m = rec["measures"].as_object().unwrap();
+    assert_eq!(m.len(), 6);
+    let v = &rec["values"];
+    let total = v["requests.total_processed.total"].as_f64().unwrap();
+    let open = v["requests.granted.total"].as_f64().unwrap()
+        + v["requests.partially_granted.total"].as_f64().unwrap();
+    assert_eq!(
+        m["substantive_disclosure_rate"].as_f64(),
+        Some(open / total)
+    );
+}
+
+#[test]
+fn a_binary_export_needs_a_file() {
+    let dir = copy(&["000_7a2d16d58913ef59.txt"]);
+    for f in ["xlsx", "sqlite"] {
+        bin()
+            .arg("export")
+            .arg(dir.path())
+            .args(["-o", "-", "--format", f])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("needs a file"));
+    }
+}

@@ -201,11 +201,39 @@ fn gather(dir: &Path, from: &[PathBuf]) -> usize {
     n
 }
 
+/// The JSON export says what the report JSON says: each cell's status (`suggested` for a
+/// prose figure nobody accepted) and its value where the tool is sure of it.
+fn check_against_the_report_json(dir: &Path, t: &Truth) {
+    let mut seen = 0;
+    for e in std::fs::read_dir(dir.join("in")).unwrap() {
+        let path = e.unwrap().path();
+        let report = tablereview::extract::extract_file(&path).unwrap();
+        let source = path.display().to_string();
+        for (key, cell) in report.cells() {
+            let (value, status) = &t[&(source.clone(), key.clone())];
+            let want = if cell.suggestion.is_some() && cell.value.is_none() {
+                "suggested"
+            } else {
+                cell.status.as_str()
+            };
+            assert_eq!(status, want, "{source} {key}");
+            assert_eq!(
+                *value,
+                tablereview::model::certain_value(cell.status, cell.value),
+                "{source} {key}"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, t.len());
+}
+
 fn round_trip(from: &[PathBuf]) {
     let dir = tempfile::tempdir().unwrap();
     let n = gather(dir.path(), from);
     assert!(n > 0);
     let t = truth(dir.path());
+    check_against_the_report_json(dir.path(), &t);
     check_long_csv(dir.path(), &t);
     check_wide_csv(dir.path(), &t);
     check_xlsx(dir.path(), &t);

@@ -21,6 +21,27 @@ use crate::template::vocabulary;
 
 const ROW_MAX: u32 = 1_048_576;
 
+/// Excel's longest cell text, in UTF-16 units; a note holds 54 fewer.
+const TEXT_MAX: usize = 32_767;
+
+/// A text cut to what Excel holds (`…` marks the cut): a hostile file name or message must not
+/// make the whole workbook fail.
+fn fit(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= max / 3 || s.encode_utf16().count() <= max {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut units = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > max - 1 {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    std::borrow::Cow::Owned(format!("{}…", &s[..end]))
+}
+
 /// The report columns of the 报告 and 状态 sheets: key, Chinese label.
 const REPORT_HEAD: [(&str, &str); 12] = [
     ("source", "来源文件"),
@@ -284,7 +305,7 @@ impl Book {
                 rec.status
             );
             let ws = &mut sheet.ws;
-            ws.write_string_with_format(at, 0, title, &s.bold)?;
+            ws.write_string_with_format(at, 0, fit(&title, TEXT_MAX), &s.bold)?;
             ws.write_string_with_format(at + 1, 0, &spec.title, &s.bold)?;
             for (c, col) in spec.columns.iter().enumerate() {
                 ws.write_string_with_format(at + 1, c as u16 + 1, &col.label, &s.bold)?;
@@ -311,6 +332,7 @@ impl Book {
                     };
                     if let Some(n) = notes.get(key.as_str()) {
                         let text = format!("{}: {n}", cell.status);
+                        let text = fit(&text, TEXT_MAX - 54);
                         ws.insert_note(r, c, &Note::new(text).set_width(360))?;
                     }
                 }
@@ -323,17 +345,17 @@ impl Book {
         for f in &rec.findings {
             let r = self.findings.take(1, &self.styles.bold);
             let ws = &mut self.findings.ws;
-            ws.write_string(r, 0, &rec.source)?;
+            ws.write_string(r, 0, fit(&rec.source, TEXT_MAX))?;
             if let Some(o) = &rec.organization {
-                ws.write_string(r, 1, o)?;
+                ws.write_string(r, 1, fit(o, TEXT_MAX))?;
             }
             if let Some(y) = rec.year {
                 ws.write_number(r, 2, y)?;
             }
-            ws.write_string(r, 3, f.rule.as_ref())?;
+            ws.write_string(r, 3, fit(f.rule.as_ref(), TEXT_MAX))?;
             ws.write_string(r, 4, f.severity.as_str())?;
-            ws.write_string(r, 5, f.cells.join(" "))?;
-            ws.write_string(r, 6, &f.message)?;
+            ws.write_string(r, 5, fit(&f.cells.join(" "), TEXT_MAX))?;
+            ws.write_string(r, 6, fit(&f.message, TEXT_MAX))?;
         }
         Ok(())
     }
@@ -388,16 +410,16 @@ fn write_meta(ws: &mut Worksheet, row: u32, rec: &Record) -> std::result::Result
     ];
     for (c, v) in texts.iter().enumerate() {
         if let Some(v) = v {
-            ws.write_string(row, c as u16, *v)?;
+            ws.write_string(row, c as u16, fit(v, TEXT_MAX))?;
         }
     }
     if let Some(y) = rec.year {
         ws.write_number(row, 6, y)?;
     }
-    ws.write_string(row, 7, &rec.template)?;
+    ws.write_string(row, 7, fit(&rec.template, TEXT_MAX))?;
     ws.write_string(row, 8, rec.status)?;
     if let Some(v) = &rec.reviewer {
-        ws.write_string(row, 9, v)?;
+        ws.write_string(row, 9, fit(v, TEXT_MAX))?;
     }
     ws.write_number(row, 10, rec.errors as f64)?;
     ws.write_number(row, 11, rec.warnings as f64)?;
@@ -419,16 +441,18 @@ impl Export for Book {
             for (side, other) in [(&f.this, &f.last), (&f.last, &f.this)] {
                 let r = self.findings.take(1, &self.styles.bold);
                 let ws = &mut self.findings.ws;
-                ws.write_string(r, 0, &side.path).map_err(&x)?;
-                ws.write_string(r, 1, &f.body).map_err(&x)?;
+                ws.write_string(r, 0, fit(&side.path, TEXT_MAX))
+                    .map_err(&x)?;
+                ws.write_string(r, 1, fit(&f.body, TEXT_MAX)).map_err(&x)?;
                 if let Some(y) = side.year {
                     ws.write_number(r, 2, y).map_err(&x)?;
                 }
                 ws.write_string(r, 3, &f.rule).map_err(&x)?;
                 ws.write_string(r, 4, f.severity_name()).map_err(&x)?;
-                ws.write_string(r, 5, side.cells.join(" ")).map_err(&x)?;
-                ws.write_string(r, 6, format!("{} ({})", f.message, other.path))
+                ws.write_string(r, 5, fit(&side.cells.join(" "), TEXT_MAX))
                     .map_err(&x)?;
+                let message = format!("{} ({})", f.message, other.path);
+                ws.write_string(r, 6, fit(&message, TEXT_MAX)).map_err(&x)?;
             }
         }
         let book = *self;
@@ -457,5 +481,21 @@ impl Export for Book {
                 source: e.into_error(),
             })?
             .commit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_too_long_for_excel_is_cut_at_a_character() {
+        let long = "宝".repeat(40_000);
+        let cut = fit(&long, TEXT_MAX);
+        assert_eq!(cut.encode_utf16().count(), TEXT_MAX);
+        assert!(cut.ends_with('…'));
+        assert_eq!(fit("短", TEXT_MAX), "短");
+        let astral = "𝒳".repeat(20_000);
+        assert!(fit(&astral, TEXT_MAX).encode_utf16().count() <= TEXT_MAX);
     }
 }

@@ -389,7 +389,7 @@ pub fn open(format: Format, output: &Path, options: Options) -> Result<Box<dyn E
             crate::files::Output::create(output)?,
             output,
             options,
-        )),
+        )?),
         Format::Sqlite => Box::new(sqlite::Db::create(output, options)?),
         _ if to_stdout => Box::new(stream::Committed::stdout(format, output, options)?),
         _ => Box::new(stream::Committed::file(format, output, options)?),

@@ -58,64 +58,72 @@ const REPORT_HEAD: [(&str, &str); 12] = [
     ("warnings", "警告数"),
 ];
 
-/// A sheet that continues on a new one when full; `head` rows repeat on each.
+/// A sheet that continues on a new one when full; `head` rows repeat on each. Sheets are
+/// written in constant memory: each row goes to a temp file once the next one starts, so
+/// rows are written in order and the workbook's size never sits in memory.
 struct Paged {
     name: String,
-    done: Vec<Worksheet>,
-    ws: Worksheet,
+    part: usize,
+    /// The current sheet's index in the workbook.
+    index: usize,
     row: u32,
     head: Vec<Vec<String>>,
     freeze: (u32, u16),
 }
 
 impl Paged {
-    fn new(name: &str, head: Vec<Vec<String>>, freeze: (u32, u16), bold: &Format) -> Self {
+    fn open(
+        wb: &mut Workbook,
+        name: &str,
+        head: Vec<Vec<String>>,
+        freeze: (u32, u16),
+        bold: &Format,
+    ) -> std::result::Result<Self, XlsxError> {
         let mut p = Paged {
             name: name.to_string(),
-            done: Vec::new(),
-            ws: Worksheet::new(),
+            part: 0,
+            index: 0,
             row: 0,
             head,
             freeze,
         };
-        p.start(1, bold);
-        p
+        p.start(wb, bold)?;
+        Ok(p)
     }
 
-    fn start(&mut self, part: usize, bold: &Format) {
-        let name = if part == 1 {
+    fn start(&mut self, wb: &mut Workbook, bold: &Format) -> std::result::Result<(), XlsxError> {
+        self.part += 1;
+        let name = if self.part == 1 {
             self.name.clone()
         } else {
-            format!("{} ({part})", self.name)
+            format!("{} ({})", self.name, self.part)
         };
-        // Names are ours and short: setting them cannot fail.
-        let _ = self.ws.set_name(name);
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name(name)?;
         for (r, line) in self.head.iter().enumerate() {
             for (c, s) in line.iter().enumerate() {
-                let _ = self
-                    .ws
-                    .write_string_with_format(r as u32, c as u16, s, bold);
+                ws.write_string_with_format(r as u32, c as u16, s, bold)?;
             }
         }
+        ws.set_freeze_panes(self.freeze.0, self.freeze.1)?;
+        self.index = wb.worksheets().len() - 1;
         self.row = self.head.len() as u32;
-        let _ = self.ws.set_freeze_panes(self.freeze.0, self.freeze.1);
+        Ok(())
     }
 
-    /// Room for `n` more rows: the rows' first index.
-    fn take(&mut self, n: u32, bold: &Format) -> u32 {
+    /// Room for `n` more rows: the sheet and the rows' first index.
+    fn take(
+        &mut self,
+        wb: &mut Workbook,
+        n: u32,
+        bold: &Format,
+    ) -> std::result::Result<(usize, u32), XlsxError> {
         if self.row + n > ROW_MAX {
-            let full = std::mem::replace(&mut self.ws, Worksheet::new());
-            self.done.push(full);
-            self.start(self.done.len() + 1, bold);
+            self.start(wb, bold)?;
         }
         let at = self.row;
         self.row += n;
-        at
-    }
-
-    fn into_sheets(mut self) -> Vec<Worksheet> {
-        self.done.push(self.ws);
-        self.done
+        Ok((self.index, at))
     }
 }
 
@@ -155,10 +163,12 @@ impl Styles {
     }
 }
 
-/// The workbook, built in memory and written out whole by `finish`.
+/// The workbook: rows go to temp files as they are written, and `finish` puts the whole
+/// file together.
 pub struct Book {
     out: Output,
     path: PathBuf,
+    wb: Workbook,
     styles: Styles,
     reports: Paged,
     statuses: Paged,
@@ -174,10 +184,22 @@ fn xerr(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
     }
 }
 
+/// Rules whose finding only repeats a cell's status (its colour says it): no note of their own.
+const STATUS_RULES: [&str; 3] = ["blank", "na", "inferred"];
+
 impl Book {
     /// A workbook that will be written to `out` (a temp file beside `path`).
-    pub fn new(out: Output, path: &Path, options: Options) -> Self {
+    pub fn new(out: Output, path: &Path, options: Options) -> Result<Self> {
+        Book::open(out, path, options).map_err(xerr(path))
+    }
+
+    fn open(out: Output, path: &Path, options: Options) -> std::result::Result<Self, XlsxError> {
         let styles = Styles::new();
+        let mut wb = Workbook::new();
+        // The temp rows go beside the output: the system's temp folder may be small.
+        if let Some(dir) = out.temp_path().and_then(Path::parent) {
+            wb.set_tempdir(dir)?;
+        }
         let mut keys: Vec<String> = REPORT_HEAD.iter().map(|h| h.0.to_string()).collect();
         let mut labels: Vec<String> = REPORT_HEAD.iter().map(|h| h.1.to_string()).collect();
         if options.measures {
@@ -191,23 +213,18 @@ impl Book {
             labels.push(e.label());
         }
         let head = vec![keys, labels];
-        let reports = Paged::new("报告", head.clone(), (2, 1), &styles.bold);
-        let statuses = Paged::new("状态", head, (2, 1), &styles.bold);
-        let tables = crate::template::all()[0]
-            .tables
-            .iter()
-            .map(|t| {
-                let name = match t.id.as_str() {
-                    "proactive" => "主动公开",
-                    "requests" => "申请处理",
-                    _ => "复议诉讼",
-                };
-                (
-                    t.id.clone(),
-                    Paged::new(name, Vec::new(), (0, 1), &styles.bold),
-                )
-            })
-            .collect();
+        let reports = Paged::open(&mut wb, "报告", head.clone(), (2, 1), &styles.bold)?;
+        let statuses = Paged::open(&mut wb, "状态", head, (2, 1), &styles.bold)?;
+        let mut tables = Vec::new();
+        for t in &crate::template::all()[0].tables {
+            let name = match t.id.as_str() {
+                "proactive" => "主动公开",
+                "requests" => "申请处理",
+                _ => "复议诉讼",
+            };
+            let sheet = Paged::open(&mut wb, name, Vec::new(), (0, 1), &styles.bold)?;
+            tables.push((t.id.clone(), sheet));
+        }
         let fhead = [
             "source",
             "organization",
@@ -222,25 +239,31 @@ impl Book {
         let flabels = ["来源文件", "机关", "年度", "规则", "级别", "单元格", "说明"]
             .map(String::from)
             .to_vec();
-        let findings = Paged::new("发现", vec![fhead, flabels], (2, 1), &styles.bold);
-        Book {
+        let findings = Paged::open(&mut wb, "发现", vec![fhead, flabels], (2, 1), &styles.bold)?;
+        keys_sheet(&mut wb, &styles.bold)?;
+        Ok(Book {
             out,
             path: path.to_path_buf(),
+            wb,
             styles,
             reports,
             statuses,
             tables,
             findings,
             measures: options.measures,
-        }
+        })
     }
 
     fn report_row(&mut self, rec: &Record) -> std::result::Result<(), XlsxError> {
         let s = &self.styles;
-        let r = self.reports.take(1, &s.bold);
-        let t = self.statuses.take(1, &s.bold);
-        write_meta(&mut self.reports.ws, r, rec)?;
-        write_meta(&mut self.statuses.ws, t, rec)?;
+        let (ri, r) = self.reports.take(&mut self.wb, 1, &s.bold)?;
+        let (ti, t) = self.statuses.take(&mut self.wb, 1, &s.bold)?;
+        write_meta(self.wb.worksheet_from_index(ri)?, r, rec)?;
+        write_meta(self.wb.worksheet_from_index(ti)?, t, rec)?;
+        let by_key: HashMap<&str, &super::CellOut> =
+            rec.cells.iter().map(|c| (c.key.as_str(), c)).collect();
+        // One sheet at a time: each is borrowed from the workbook in turn.
+        let ws = self.wb.worksheet_from_index(ri)?;
         let mut col = REPORT_HEAD.len() as u16;
         if self.measures {
             for m in super::measures::all() {
@@ -249,24 +272,38 @@ impl Book {
                     .iter()
                     .find(|(x, _)| x.id == m.id)
                     .and_then(|x| x.1);
-                let status = if v.is_some() { "derived" } else { "unknown" };
                 if let Some(v) = v {
-                    self.reports.ws.write_number(r, col, v)?;
+                    ws.write_number(r, col, v)?;
                 }
-                self.statuses.ws.write_string(t, col, status)?;
                 col += 1;
             }
         }
-        let by_key: HashMap<&str, &super::CellOut> =
-            rec.cells.iter().map(|c| (c.key.as_str(), c)).collect();
         for e in vocabulary::wide() {
             if let Some(c) = by_key.get(e.key.as_str()) {
                 let f = s.of(c.status);
                 match c.value {
-                    Some(v) => self.reports.ws.write_number_with_format(r, col, v, f)?,
-                    None => self.reports.ws.write_blank(r, col, f)?,
+                    Some(v) => ws.write_number_with_format(r, col, v, f)?,
+                    None => ws.write_blank(r, col, f)?,
                 };
-                self.statuses.ws.write_string(t, col, c.status)?;
+            }
+            col += 1;
+        }
+        let ws = self.wb.worksheet_from_index(ti)?;
+        let mut col = REPORT_HEAD.len() as u16;
+        if self.measures {
+            for m in super::measures::all() {
+                let v = rec
+                    .measures
+                    .iter()
+                    .find(|(x, _)| x.id == m.id)
+                    .and_then(|x| x.1);
+                ws.write_string(t, col, if v.is_some() { "derived" } else { "unknown" })?;
+                col += 1;
+            }
+        }
+        for e in vocabulary::wide() {
+            if let Some(c) = by_key.get(e.key.as_str()) {
+                ws.write_string(t, col, c.status)?;
             }
             col += 1;
         }
@@ -282,6 +319,9 @@ impl Book {
             rec.cells.iter().map(|c| (c.key.as_str(), c)).collect();
         let mut notes: HashMap<&str, String> = HashMap::new();
         for f in &rec.findings {
+            if STATUS_RULES.contains(&f.rule.as_ref()) {
+                continue;
+            }
             for c in &f.cells {
                 let n = notes.entry(c.as_str()).or_default();
                 if !n.is_empty() {
@@ -295,7 +335,8 @@ impl Book {
             let Some(spec) = template.table(id) else {
                 continue;
             };
-            let at = sheet.take(spec.rows.len() as u32 + 3, &s.bold);
+            let (index, at) = sheet.take(&mut self.wb, spec.rows.len() as u32 + 3, &s.bold)?;
+            let ws = self.wb.worksheet_from_index(index)?;
             let title = format!(
                 "{} · {} · {} · {} · {}",
                 rec.source,
@@ -304,7 +345,6 @@ impl Book {
                 rec.template,
                 rec.status
             );
-            let ws = &mut sheet.ws;
             ws.write_string_with_format(at, 0, fit(&title, TEXT_MAX), &s.bold)?;
             ws.write_string_with_format(at + 1, 0, &spec.title, &s.bold)?;
             for (c, col) in spec.columns.iter().enumerate() {
@@ -341,61 +381,78 @@ impl Book {
         Ok(())
     }
 
-    fn finding_rows(&mut self, rec: &Record) -> std::result::Result<(), XlsxError> {
-        for f in &rec.findings {
-            let r = self.findings.take(1, &self.styles.bold);
-            let ws = &mut self.findings.ws;
-            ws.write_string(r, 0, fit(&rec.source, TEXT_MAX))?;
-            if let Some(o) = &rec.organization {
-                ws.write_string(r, 1, fit(o, TEXT_MAX))?;
+    fn finding_row(
+        &mut self,
+        fields: [std::borrow::Cow<'_, str>; 7],
+        year: Option<i32>,
+    ) -> std::result::Result<(), XlsxError> {
+        let (index, r) = self.findings.take(&mut self.wb, 1, &self.styles.bold)?;
+        let ws = self.wb.worksheet_from_index(index)?;
+        for (c, v) in fields.iter().enumerate() {
+            if c == 2 {
+                if let Some(y) = year {
+                    ws.write_number(r, 2, y)?;
+                }
+            } else if !v.is_empty() {
+                ws.write_string(r, c as u16, fit(v, TEXT_MAX))?;
             }
-            if let Some(y) = rec.year {
-                ws.write_number(r, 2, y)?;
-            }
-            ws.write_string(r, 3, fit(f.rule.as_ref(), TEXT_MAX))?;
-            ws.write_string(r, 4, f.severity.as_str())?;
-            ws.write_string(r, 5, fit(&f.cells.join(" "), TEXT_MAX))?;
-            ws.write_string(r, 6, fit(&f.message, TEXT_MAX))?;
         }
         Ok(())
     }
 
-    fn keys_sheet() -> std::result::Result<Worksheet, XlsxError> {
-        let mut ws = Worksheet::new();
-        ws.set_name("键")?;
-        let bold = Format::new().set_bold();
-        let head = [
-            "key",
-            "template",
-            "canonical_key",
-            "table",
-            "row_label",
-            "column_label",
-            "kind",
-            "unit",
-        ];
-        for (c, h) in head.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (i, e) in vocabulary::entries().iter().enumerate() {
-            let r = i as u32 + 1;
+    fn finding_rows(&mut self, rec: &Record) -> std::result::Result<(), XlsxError> {
+        use std::borrow::Cow;
+        for f in &rec.findings {
             let fields = [
-                e.key.as_str(),
-                e.template,
-                &e.canonical_key,
-                e.table_label,
-                e.row_label,
-                e.column_label,
-                e.kind,
-                e.unit.unwrap_or(""),
+                Cow::Borrowed(rec.source.as_str()),
+                Cow::Borrowed(rec.organization.as_deref().unwrap_or("")),
+                Cow::Borrowed(""),
+                Cow::Borrowed(f.rule.as_ref()),
+                Cow::Borrowed(f.severity.as_str()),
+                Cow::Owned(f.cells.join(" ")),
+                Cow::Borrowed(f.message.as_str()),
             ];
-            for (c, v) in fields.iter().enumerate() {
-                ws.write_string(r, c as u16, *v)?;
-            }
+            self.finding_row(fields, rec.year)?;
         }
-        ws.set_freeze_panes(1, 1)?;
-        Ok(ws)
+        Ok(())
     }
+}
+
+/// The 键 sheet: the key dictionary (`keys-list`).
+fn keys_sheet(wb: &mut Workbook, bold: &Format) -> std::result::Result<(), XlsxError> {
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name("键")?;
+    let head = [
+        "key",
+        "template",
+        "canonical_key",
+        "table",
+        "row_label",
+        "column_label",
+        "kind",
+        "unit",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, bold)?;
+    }
+    for (i, e) in vocabulary::entries().iter().enumerate() {
+        let r = i as u32 + 1;
+        let fields = [
+            e.key.as_str(),
+            e.template,
+            &e.canonical_key,
+            e.table_label,
+            e.row_label,
+            e.column_label,
+            e.kind,
+            e.unit.unwrap_or(""),
+        ];
+        for (c, v) in fields.iter().enumerate() {
+            ws.write_string(r, c as u16, *v)?;
+        }
+    }
+    ws.set_freeze_panes(1, 1)?;
+    Ok(())
 }
 
 /// The report's own columns of a 报告 or 状态 row.
@@ -435,44 +492,25 @@ impl Export for Book {
     }
 
     fn finish(mut self: Box<Self>, series: &[SeriesFinding]) -> Result<()> {
+        use std::borrow::Cow;
         let path = self.path.clone();
         let x = xerr(&path);
         for f in series {
             for (side, other) in [(&f.this, &f.last), (&f.last, &f.this)] {
-                let r = self.findings.take(1, &self.styles.bold);
-                let ws = &mut self.findings.ws;
-                ws.write_string(r, 0, fit(&side.path, TEXT_MAX))
-                    .map_err(&x)?;
-                ws.write_string(r, 1, fit(&f.body, TEXT_MAX)).map_err(&x)?;
-                if let Some(y) = side.year {
-                    ws.write_number(r, 2, y).map_err(&x)?;
-                }
-                ws.write_string(r, 3, &f.rule).map_err(&x)?;
-                ws.write_string(r, 4, f.severity_name()).map_err(&x)?;
-                ws.write_string(r, 5, fit(&side.cells.join(" "), TEXT_MAX))
-                    .map_err(&x)?;
-                let message = format!("{} ({})", f.message, other.path);
-                ws.write_string(r, 6, fit(&message, TEXT_MAX)).map_err(&x)?;
+                let fields = [
+                    Cow::Borrowed(side.path.as_str()),
+                    Cow::Borrowed(f.body.as_str()),
+                    Cow::Borrowed(""),
+                    Cow::Borrowed(f.rule.as_str()),
+                    Cow::Borrowed(f.severity_name()),
+                    Cow::Owned(side.cells.join(" ")),
+                    Cow::Owned(format!("{} ({})", f.message, other.path)),
+                ];
+                self.finding_row(fields, side.year).map_err(&x)?;
             }
         }
-        let book = *self;
-        let mut wb = Workbook::new();
-        for sheet in book.reports.into_sheets() {
-            wb.push_worksheet(sheet);
-        }
-        for sheet in book.statuses.into_sheets() {
-            wb.push_worksheet(sheet);
-        }
-        for (_, paged) in book.tables {
-            for sheet in paged.into_sheets() {
-                wb.push_worksheet(sheet);
-            }
-        }
-        for sheet in book.findings.into_sheets() {
-            wb.push_worksheet(sheet);
-        }
-        wb.push_worksheet(Book::keys_sheet().map_err(&x)?);
-        let mut out = std::io::BufWriter::new(book.out);
+        let Book { out, mut wb, .. } = *self;
+        let mut out = std::io::BufWriter::new(out);
         wb.save_to_writer(&mut out).map_err(&x)?;
         out.flush().map_err(super::io(&path))?;
         out.into_inner()

@@ -609,6 +609,24 @@ fn fits(side: &Sidecar, extracted: &Report) -> bool {
 /// come from an older one); the extractor's own findings still apply.
 fn reviewed_values(extracted: &Report, mut reviewed: Report, template: &Template) -> Report {
     reviewed.schema = extracted.schema.clone();
+    // The sidecar holds the reviewer's values and statuses. Where the text is and what it
+    // says are the extraction's: a moved or copied pair names another path, and a forged
+    // span would slice the text off a character boundary.
+    reviewed.source = extracted.source.clone();
+    reviewed.narrative = extracted.narrative.clone();
+    for (table, from) in reviewed.tables.iter_mut().zip(&extracted.tables) {
+        table.found = from.found;
+        for (row, from) in table.rows.iter_mut().zip(&from.rows) {
+            row.span = from.span;
+            for (cell, from) in row.cells.iter_mut().zip(&from.cells) {
+                cell.raw.clone_from(&from.raw);
+                cell.span = from.span;
+                cell.place = from.place;
+                cell.candidates.clone_from(&from.candidates);
+                cell.suggestion.clone_from(&from.suggestion);
+            }
+        }
+    }
     reviewed.findings = extracted
         .findings
         .iter()

@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 use crate::history::{Action, CellChange, CellState, History, Step};
 use crate::model::{format_value, CellStatus, Report};
 
+mod validate;
+
 /// Schema identifier of review sidecars.
 pub const REVIEW_SCHEMA: &str = "tablereview.review/1";
 /// File suffix of review sidecars.
@@ -101,12 +103,15 @@ pub fn load(path: &Path) -> Result<Option<Sidecar>> {
             message,
         });
     }
-    serde_json::from_value(value)
-        .map(Some)
-        .map_err(|e| Error::Sidecar {
-            path: path.into(),
-            message: e.to_string(),
-        })
+    let side: Sidecar = serde_json::from_value(value).map_err(|e| Error::Sidecar {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
+    validate::check(&side).map_err(|message| Error::SidecarInvalid {
+        path: path.into(),
+        message,
+    })?;
+    Ok(Some(side))
 }
 
 /// Rebuilds the undo and redo stacks from an edit log, so undo works across reopening.

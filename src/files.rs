@@ -180,6 +180,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     out.commit()
 }
 
+/// Writes `bytes` to `path` atomically as [`write_atomic`] does, but never through a symbolic
+/// link: a review or lock file swapped for a link after it was opened would otherwise let the
+/// next save replace whatever file the link names. A link at `path` is refused, naming it;
+/// the rename replaces names, never what they point to, so a link planted after this check is
+/// replaced, not followed.
+pub fn write_atomic_no_follow(path: &Path, bytes: &[u8]) -> Result<()> {
+    refuse_link(path)?;
+    let mut out = Output::create_as(path, false)?;
+    out.write_all(bytes).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    out.commit()
+}
+
+/// An error when `path` is a symbolic link (of any kind, dangling too).
+pub fn refuse_link(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Other {
+            path: path.to_path_buf(),
+            message: "is a symbolic link; tablereview does not write reviews or locks through links (it could replace the file the link points to): remove the link, or keep reviews elsewhere with --out-dir".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A file being written for a path: beside it and renamed over it by [`Output::commit`], so
 /// readers never see half of it. A symlink is followed, so the link stays a link. A path that
 /// exists and is not a regular file or folder (`/dev/null`, a pipe, a terminal) is written
@@ -199,11 +225,23 @@ const TEMP_NAME_BYTES: usize = 200;
 impl Output {
     /// Opens the temp file beside `path` (or `path` itself, when it is a device or pipe).
     pub fn create(path: &Path) -> Result<Output> {
+        Output::create_as(path, true)
+    }
+
+    /// [`Output::create`], following a symlink at `path` or not.
+    fn create_as(path: &Path, follow: bool) -> Result<Output> {
         let werr = |source: std::io::Error| Error::Write {
             path: path.to_path_buf(),
             source,
         };
-        let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let meta = if follow {
+            std::fs::metadata(path)
+        } else {
+            std::fs::symlink_metadata(path)
+        };
+        let is_special = meta
+            .as_ref()
+            .is_ok_and(|m| !m.is_file() && !m.is_dir() && !m.file_type().is_symlink());
         if is_special {
             let file = std::fs::OpenOptions::new()
                 .write(true)
@@ -216,7 +254,8 @@ impl Output {
                 file,
             });
         }
-        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let is_link =
+            follow && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let target = if is_link {
             // A dangling link is replaced like a missing file.
             std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
@@ -234,11 +273,28 @@ impl Output {
         while !name.is_char_boundary(cut) {
             cut -= 1;
         }
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", &name[..cut]))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(werr)?;
+        let prefix = format!(".{}.", &name[..cut]);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // A new file gets what the umask leaves of rw-rw-rw-, as any editor's would, so a
+        // team's shared folder stays shared; tempfile's own 0600 locked colleagues out.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(dir).map_err(werr)?;
+        // A file re-saved keeps its mode (not its set-id bits), whatever the umask says.
+        #[cfg(unix)]
+        if let Ok(old) = std::fs::symlink_metadata(&target) {
+            use std::os::unix::fs::PermissionsExt;
+            if old.is_file() {
+                let mode = old.permissions().mode() & 0o777;
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(mode))
+                    .map_err(werr)?;
+            }
+        }
         let file = tmp.reopen().map_err(werr)?;
         Ok(Output {
             path: path.to_path_buf(),
@@ -355,6 +411,61 @@ mod tests {
             .file_type()
             .is_symlink());
         assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_no_follow_save_refuses_a_link_and_leaves_its_target_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let link = dir.path().join("r.reviewed.json");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let err = write_atomic_no_follow(&link, b"review")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("r.reviewed.json") && err.contains("symbolic link"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        // A dangling link is refused too: it would create the file it names.
+        let dangling = dir.path().join("d.reviewed.json");
+        std::os::unix::fs::symlink(dir.path().join("new.txt"), &dangling).unwrap();
+        assert!(write_atomic_no_follow(&dangling, b"x").is_err());
+        assert!(!dir.path().join("new.txt").exists());
+    }
+
+    /// This process's umask, without changing it (umask(2) would race the other test threads).
+    #[cfg(target_os = "linux")]
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn new_files_follow_the_umask_and_a_re_save_keeps_the_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        for save in [write_atomic, write_atomic_no_follow] {
+            let p = dir.path().join("shared.reviewed.json");
+            let _ = std::fs::remove_file(&p);
+            save(&p, b"one").unwrap();
+            assert_eq!(mode(&p), 0o666 & !umask(), "a new file");
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o664)).unwrap();
+            save(&p, b"two").unwrap();
+            assert_eq!(mode(&p), 0o664, "a re-saved file keeps its mode");
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+            save(&p, b"three").unwrap();
+            assert_eq!(mode(&p), 0o600, "a private file stays private");
+        }
     }
 
     #[cfg(unix)]

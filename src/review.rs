@@ -590,7 +590,7 @@ impl ReviewDoc {
             path: self.sidecar_path.clone(),
             message: e.to_string(),
         })?;
-        files::write_atomic(&self.sidecar_path, &json)
+        files::write_atomic_no_follow(&self.sidecar_path, &json)
     }
 
     /// Whether anything has been reviewed (edits or a decision).

@@ -457,3 +457,19 @@ proptest::proptest! {
         let _ = tablereview::review::reviewed_report(&report, None);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_sidecar_swapped_for_a_link_after_opening_is_not_written_through() {
+    let (dir, report, side) = reviewed();
+    let mut doc = tablereview::review::ReviewDoc::open(&report, "t", None).unwrap();
+    doc.claim();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    std::fs::remove_file(&side).unwrap();
+    std::os::unix::fs::symlink(&victim, &side).unwrap();
+    doc.edit(CELL, "24").unwrap();
+    let err = doc.save().unwrap_err().to_string();
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+}

@@ -168,6 +168,52 @@ pub fn same_place(a: &Path, b: &Path) -> bool {
     a.file_name() == b.file_name() && folder(a).is_some() && folder(a) == folder(b)
 }
 
+/// Why [`read_small`] gave no bytes.
+#[derive(Debug)]
+pub enum SmallFile {
+    /// Nothing at the path.
+    Missing,
+    /// A pipe, device or folder: reading it could block for ever or never end.
+    NotRegular,
+    /// Larger than the limit (the size seen, in bytes).
+    TooLarge(u64),
+    /// The OS refused.
+    Io(std::io::Error),
+}
+
+/// Reads a regular file whole if it holds at most `limit` bytes. A FIFO put in its place
+/// makes neither the open nor the read wait (the open does not block and the file type is
+/// checked on the open file), and a file that grows while it is read stops at the limit.
+pub fn read_small(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, SmallFile> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => SmallFile::Missing,
+        _ => SmallFile::Io(e),
+    })?;
+    let meta = file.metadata().map_err(SmallFile::Io)?;
+    if !meta.is_file() {
+        return Err(SmallFile::NotRegular);
+    }
+    if meta.len() > limit {
+        return Err(SmallFile::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(SmallFile::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(SmallFile::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, fsync, rename, then
 /// fsync of the folder, so a crash leaves either the old file or the new one, never a torn one.
 /// What is not a regular file (`-o /dev/null`, a pipe) is written in place (see [`Output`]).
@@ -466,6 +512,25 @@ mod tests {
             save(&p, b"three").unwrap();
             assert_eq!(mode(&p), 0o600, "a private file stays private");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn small_reads_refuse_pipes_without_waiting_and_stop_at_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("r.reviewed.json");
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path and a mode; mkfifo has no other preconditions.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        assert!(matches!(read_small(&fifo, 10), Err(SmallFile::NotRegular)));
+        let big = dir.path().join("big.json");
+        std::fs::write(&big, [b'x'; 11]).unwrap();
+        assert!(matches!(read_small(&big, 10), Err(SmallFile::TooLarge(11))));
+        assert_eq!(read_small(&big, 11).unwrap().len(), 11);
+        assert!(matches!(
+            read_small(&dir.path().join("none"), 10),
+            Err(SmallFile::Missing)
+        ));
     }
 
     #[cfg(unix)]

@@ -394,7 +394,17 @@ fn check(
     let cache = if no_cache {
         None
     } else {
-        crate::cache::default_dir().and_then(|d| crate::cache::CheckCache::open(&d))
+        match crate::cache::default_dir().map(|d| crate::cache::CheckCache::open(&d)) {
+            Some(Ok(cache)) => cache,
+            Some(Err(why)) => {
+                eprintln!(
+                    "tablereview: warning: {}",
+                    crate::summary::printable(&why.to_string())
+                );
+                None
+            }
+            None => None,
+        }
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());

@@ -93,6 +93,10 @@ pub enum Command {
         /// Write sidecars into this folder instead of beside each report.
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
+        /// Remove the reports' review locks first, whoever holds them (a review on another
+        /// machine that is gone, a lock that cannot be read); saying whose each was.
+        #[arg(long)]
+        break_lock: bool,
         /// Interface language [default: from LC_ALL / LANG].
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -208,19 +212,25 @@ pub fn run(cli: Cli) -> ExitCode {
             paths,
             reviewer,
             out_dir,
+            break_lock,
             lang,
             ascii,
             ambiguous_width,
             series,
-        } => review(
-            paths,
-            reviewer,
-            out_dir,
-            lang,
-            ascii,
-            ambiguous_width,
-            &series,
-        ),
+        } => {
+            if break_lock {
+                break_locks(&paths, out_dir.as_deref());
+            }
+            review(
+                paths,
+                reviewer,
+                out_dir,
+                lang,
+                ascii,
+                ambiguous_width,
+                &series,
+            )
+        }
     };
     match result {
         Ok(code) => code,
@@ -649,6 +659,21 @@ fn show(file: &Path, format: ShowFormat) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `review --break-lock`: removes the review lock of every report under `paths`, saying whose
+/// each was, before the review opens them.
+fn break_locks(paths: &[PathBuf], out_dir: Option<&Path>) {
+    for r in &files::collect_reports(paths).0 {
+        let side = crate::review::sidecar_path(r, out_dir);
+        if let Some(whose) = crate::review::break_lock(&side) {
+            eprintln!(
+                "tablereview: {}: removed the lock of {}",
+                crate::summary::printable(&crate::review::lock_path(&side).display().to_string()),
+                crate::summary::printable(&whose)
+            );
+        }
+    }
 }
 
 fn review(

@@ -17,6 +17,9 @@ use crate::sidecar::{
 use crate::template::{self, Template};
 use crate::value;
 
+mod lock;
+pub use lock::{break_lock, lock, lock_path, ReviewLock};
+
 /// A report opened for review.
 #[derive(Debug, Clone)]
 pub struct ReviewDoc {
@@ -40,74 +43,6 @@ pub struct ReviewDoc {
     /// This process's claim on the report (released when the last copy is dropped).
     pub lock: Option<std::sync::Arc<ReviewLock>>,
     next_step: u64,
-}
-
-/// A lock file beside the sidecar: one reviewer process per report.
-#[derive(Debug)]
-pub struct ReviewLock {
-    path: PathBuf,
-}
-
-impl Drop for ReviewLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// Whether a process with this id is running.
-fn alive(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
-        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
-        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
-}
-
-/// Claims `sidecar`'s lock for this process; `Err` names the live process holding it.
-pub fn lock(sidecar: &Path) -> std::result::Result<Option<ReviewLock>, String> {
-    let path = PathBuf::from(format!("{}.lock", sidecar.display()));
-    let me = std::process::id();
-    for _ in 0..2 {
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                use std::io::Write;
-                let _ = write!(f, "{me}");
-                return Ok(Some(ReviewLock { path }));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = std::fs::read_to_string(&path)
-                    .ok()
-                    .and_then(|s| s.trim().parse::<u32>().ok());
-                match holder {
-                    // This process already holds it (the report was reopened).
-                    Some(pid) if pid == me => return Ok(None),
-                    Some(pid) if alive(pid) => {
-                        return Err(format!(
-                            "{}: another tablereview (process {pid}) is reviewing this report; opened read-only",
-                            path.display()
-                        ))
-                    }
-                    // Left by a process that died: take it over.
-                    _ => {
-                        let _ = std::fs::remove_file(&path);
-                    }
-                }
-            }
-            // A folder we cannot write to: saving will fail and say so; do not block reading.
-            Err(_) => return Ok(None),
-        }
-    }
-    Ok(None)
 }
 
 /// Now, as RFC 3339.
@@ -932,10 +867,9 @@ mod tests {
         let mut e = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
         e.claim();
         assert!(e.read_only.is_none());
-        assert_eq!(
-            std::fs::read_to_string(&lock_path).unwrap(),
-            std::process::id().to_string()
-        );
+        assert!(std::fs::read_to_string(&lock_path)
+            .unwrap()
+            .contains(&format!("\npid {}\n", std::process::id())));
         drop(e);
         assert!(
             !Path::new(&lock_path).exists(),

@@ -473,3 +473,34 @@ fn a_sidecar_swapped_for_a_link_after_opening_is_not_written_through() {
     assert!(err.contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
 }
+
+#[test]
+fn break_lock_removes_a_lock_no_one_can_prove_dead_and_says_whose() {
+    let (_dir, report, side) = reviewed();
+    let lock = tablereview::review::lock_path(&side);
+    // A review on another machine: never taken over, so only --break-lock frees it.
+    std::fs::write(
+        &lock,
+        "tablereview lock\nhost far-away\nboot x\npidns y\npid 77\nstart 1\n",
+    )
+    .unwrap();
+    let mut doc = tablereview::review::ReviewDoc::open(&report, "t", None).unwrap();
+    doc.claim();
+    let why = doc.read_only.clone().unwrap();
+    assert!(
+        why.contains("process 77 on far-away") && why.contains("--break-lock"),
+        "{why}"
+    );
+    let out = Command::cargo_bin("tablereview")
+        .unwrap()
+        .args(["review", "--break-lock"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("removed the lock of process 77 on far-away"),
+        "{stderr}"
+    );
+    assert!(!lock.exists());
+}

@@ -79,6 +79,9 @@ pub enum Command {
         /// ($TABLEREVIEW_CACHE_DIR, else $XDG_CACHE_HOME/tablereview or ~/.cache/tablereview).
         #[arg(long)]
         no_cache: bool,
+        /// Read reviews from this folder, as `review --out-dir` wrote them.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
         #[command(flatten)]
         series: SeriesArgs,
     },
@@ -205,8 +208,17 @@ pub fn run(cli: Cli) -> ExitCode {
             raw,
             quiet,
             no_cache,
+            out_dir,
             series,
-        } => check(&paths, json, raw, quiet, no_cache, &series),
+        } => check(
+            &paths,
+            json,
+            raw,
+            quiet,
+            no_cache,
+            out_dir.as_deref(),
+            &series,
+        ),
         Command::Show { file, format } => show(&file, format),
         Command::Review {
             paths,
@@ -390,6 +402,7 @@ fn check(
     raw: bool,
     quiet: bool,
     no_cache: bool,
+    out_dir: Option<&Path>,
     series: &SeriesArgs,
 ) -> anyhow::Result<ExitCode> {
     use crate::batch::check::{check_report, CheckOutput};
@@ -422,7 +435,15 @@ fn check(
     let mut facts = Vec::with_capacity(if bodies.is_some() { reports.len() } else { 0 });
     batch::ordered(
         &reports,
-        |path| check_report(path, output, raw, bodies.is_some(), cache.as_ref()),
+        |path| {
+            let how = crate::batch::check::How {
+                output,
+                raw,
+                series: bodies.is_some(),
+                out_dir,
+            };
+            check_report(path, how, cache.as_ref())
+        },
         |_, result| -> anyhow::Result<()> {
             if let Some(b) = &bar {
                 b.inc(1);

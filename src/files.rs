@@ -28,6 +28,14 @@ pub struct ReportWalk {
     paths: std::vec::IntoIter<PathBuf>,
     /// The folder being walked, and how many reports it gave so far.
     folder: Option<(PathBuf, walkdir::IntoIter, usize)>,
+    /// Files given so far, by device and inode: a report named twice (`d/r.txt d`, a link,
+    /// or `r.txt` and `r.TXT` on a case-insensitive file system) is one report.
+    seen: std::collections::HashSet<(u64, u64)>,
+    /// Folder, stem and lower-case extension of each report given, and the report: `r.txt`
+    /// and `r.TXT` are two files on a case-sensitive file system that would share one review.
+    /// (One report in two formats, `r.doc` beside `r.pdf`, also shares one; that is left as
+    /// it was, a stale review telling which was reviewed.)
+    stems: std::collections::HashMap<(PathBuf, std::ffi::OsString, String), PathBuf>,
 }
 
 impl ReportWalk {
@@ -36,6 +44,41 @@ impl ReportWalk {
         ReportWalk {
             paths: paths.into_iter(),
             folder: None,
+            seen: Default::default(),
+            stems: Default::default(),
+        }
+    }
+
+    /// `Some(Ok)` for a report not given yet, `None` for one given before, `Some(Err)` for
+    /// one whose review would be another's.
+    fn admit(&mut self, path: PathBuf) -> Option<std::result::Result<PathBuf, Error>> {
+        #[cfg(unix)]
+        if let Ok(m) = std::fs::metadata(&path) {
+            use std::os::unix::fs::MetadataExt;
+            if !self.seen.insert((m.dev(), m.ino())) {
+                return None;
+            }
+        }
+        let folder = std::fs::canonicalize(parent_dir(&path))
+            .unwrap_or_else(|_| parent_dir(&path).to_path_buf());
+        let stem = path.file_stem().unwrap_or_default().to_os_string();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let key = (folder, stem, ext);
+        match self.stems.get(&key) {
+            Some(first) => Some(Err(Error::Other {
+                path: path.clone(),
+                message: format!(
+                    "differs from {} only in the case of its extension, so both would have one review file; rename one of them (this one is left out)",
+                    first.display()
+                ),
+            })),
+            None => {
+                self.stems.insert(key, path.clone());
+                Some(Ok(path))
+            }
         }
     }
 }
@@ -47,15 +90,39 @@ impl Iterator for ReportWalk {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some((folder, entries, found)) = &mut self.folder {
-                // Unreadable entries are skipped, as a shell glob would.
-                let next = entries
-                    .by_ref()
-                    .filter_map(|e| e.ok())
-                    .find(|e| e.file_type().is_file() && is_report_name(e.path()));
+                // Unreadable entries are skipped, as a shell glob would. Links are not
+                // followed out of the tree: a link inside it to a report inside it is read,
+                // any other link is said and left out.
+                let next = entries.by_ref().filter_map(|e| e.ok()).find(|e| {
+                    let t = e.file_type();
+                    (t.is_file() && is_report_name(e.path()))
+                        || (t.is_symlink() && (is_report_name(e.path()) || e.path().is_dir()))
+                });
                 match next {
+                    Some(entry) if entry.path_is_symlink() => {
+                        let inside = std::fs::canonicalize(entry.path()).is_ok_and(|target| {
+                            target.is_file()
+                                && std::fs::canonicalize(&*folder)
+                                    .is_ok_and(|root| target.starts_with(root))
+                        });
+                        if inside {
+                            *found += 1;
+                            match self.admit(entry.into_path()) {
+                                Some(item) => return Some(item),
+                                None => continue,
+                            }
+                        }
+                        return Some(Err(Error::Other {
+                            path: entry.into_path(),
+                            message: "is a link out of the folder (or to a folder); not read: name it to read it".into(),
+                        }));
+                    }
                     Some(entry) => {
                         *found += 1;
-                        return Some(Ok(entry.into_path()));
+                        match self.admit(entry.into_path()) {
+                            Some(item) => return Some(item),
+                            None => continue,
+                        }
                     }
                     None => {
                         let (folder, found) = (folder.clone(), *found);
@@ -69,12 +136,15 @@ impl Iterator for ReportWalk {
             let path = self.paths.next()?;
             if path.is_dir() {
                 let entries = walkdir::WalkDir::new(&path)
-                    .follow_links(true)
+                    .follow_links(false)
                     .sort_by_file_name()
                     .into_iter();
                 self.folder = Some((path, entries, 0));
             } else if path.exists() {
-                return Some(Ok(path));
+                match self.admit(path) {
+                    Some(item) => return Some(item),
+                    None => continue,
+                }
             } else {
                 return Some(Err(Error::NotFound { path }));
             }
@@ -132,6 +202,24 @@ pub fn sibling_name(report: &Path, suffix: &str) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "report".into());
     format!("{stem}.{suffix}")
+}
+
+/// The folder of `report` to keep under an output folder: relative to the current folder
+/// when it is inside it, else its whole path without the root.
+pub fn kept_folder(report: &Path) -> PathBuf {
+    let folder = parent_dir(report);
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let here = std::env::current_dir().and_then(std::fs::canonicalize);
+    match here
+        .ok()
+        .and_then(|h| folder.strip_prefix(h).ok().map(Path::to_path_buf))
+    {
+        Some(inside) => inside,
+        None => folder
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .collect(),
+    }
 }
 
 /// `<dir>/<stem>.<suffix>` beside `report`.
@@ -620,6 +708,59 @@ mod tests {
         sorted.sort();
         assert_eq!(walked.len(), 7);
         assert_eq!(walked, sorted);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_report_named_twice_is_one_report_and_names_differing_in_case_are_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("r.txt"), "x").unwrap();
+        std::fs::write(d.join("s.html"), "x").unwrap();
+        std::fs::write(d.join("s.HTML"), "y").unwrap();
+        assert_eq!(
+            std::fs::read(d.join("s.html")).unwrap(),
+            b"x",
+            "a case-sensitive folder"
+        );
+        std::fs::hard_link(d.join("r.txt"), d.join("hard.txt")).unwrap();
+        let (found, problems) =
+            collect_reports(&[d.join("r.txt"), d.to_path_buf(), d.join("./r.txt")]);
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["r.txt", "s.HTML"], "once each");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let why = problems[0].to_string();
+        assert!(
+            why.contains("s.html") && why.contains("s.HTML") && why.contains("rename"),
+            "{why}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walks_do_not_follow_links_out_of_the_folder_and_say_so() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "x").unwrap();
+        std::fs::create_dir(outside.path().join("more")).unwrap();
+        std::fs::write(outside.path().join("more/m.txt"), "x").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(d.join("a.txt"), d.join("inside-link.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), d.join("out.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("more"), d.join("more")).unwrap();
+        let (found, problems) = collect_reports(&[d.to_path_buf()]);
+        assert_eq!(found, [d.join("a.txt")], "the inside link is a.txt again");
+        let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(
+            said.iter()
+                .all(|s| s.contains("is a link out of the folder")),
+            "{said:?}"
+        );
     }
 
     #[test]

@@ -60,10 +60,14 @@ pub fn reviewer_name(given: Option<&str>) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Where the sidecar of `source` goes: beside it, or in `out_dir`.
+/// Where the sidecar of `source` goes: beside it, or in `out_dir` under the report's folder
+/// relative to the current one (`a/r.txt` → `OUT/a/r.reviewed.json`; a folder outside the
+/// current one by its whole path), so reports of one name in two folders keep two reviews.
 pub fn sidecar_path(source: &Path, out_dir: Option<&Path>) -> PathBuf {
     match out_dir {
-        Some(dir) => dir.join(files::sibling_name(source, SIDECAR_SUFFIX)),
+        Some(dir) => dir
+            .join(files::kept_folder(source))
+            .join(files::sibling_name(source, SIDECAR_SUFFIX)),
         None => files::sibling(source, SIDECAR_SUFFIX),
     }
 }
@@ -525,6 +529,10 @@ impl ReviewDoc {
             path: self.sidecar_path.clone(),
             message: e.to_string(),
         })?;
+        if let Some(folder) = self.sidecar_path.parent().filter(|f| !f.exists()) {
+            // Under --out-dir, the report's folder is kept: made on the first save.
+            let _ = std::fs::create_dir_all(folder);
+        }
         files::write_atomic_no_follow(&self.sidecar_path, &json)
     }
 

@@ -504,3 +504,54 @@ fn break_lock_removes_a_lock_no_one_can_prove_dead_and_says_whose() {
     );
     assert!(!lock.exists());
 }
+
+#[test]
+fn out_dir_keeps_each_folders_reviews_apart_and_check_reads_them() {
+    // a/r.txt and b/r.txt, two different reports: under --out-dir both were r.reviewed.json,
+    // so each overwrote the other's edits and the second opened as "source changed".
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reviews");
+    std::fs::create_dir(&out).unwrap();
+    let mut reports = Vec::new();
+    for (sub, fixture) in [
+        ("a", "000_7a2d16d58913ef59.txt"),
+        ("b", "003_9110b932e3d5ac2b.txt"),
+    ] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        let r = dir.path().join(sub).join("r.txt");
+        std::fs::copy(common::fixtures().join(fixture), &r).unwrap();
+        reports.push(r);
+    }
+    for (r, v) in reports.iter().zip(["23", "41"]) {
+        let mut doc = tablereview::review::ReviewDoc::open(r, "t", Some(&out)).unwrap();
+        doc.claim();
+        assert!(doc.read_only.is_none(), "{:?}", doc.read_only);
+        doc.edit(CELL, v).unwrap();
+        doc.save().unwrap();
+    }
+    for (r, v) in reports.iter().zip([23.0, 41.0]) {
+        let doc = tablereview::review::ReviewDoc::open(r, "t", Some(&out)).unwrap();
+        assert!(doc.read_only.is_none(), "{:?}", doc.read_only);
+        assert_eq!(doc.current.cell(CELL).unwrap().value, Some(v));
+        assert!(doc.sidecar_path.starts_with(&out));
+        assert!(
+            !doc.sidecar_path.with_extension("json.lock").exists(),
+            "released"
+        );
+    }
+    // check finds the reviews where review put them.
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("tablereview")
+            .unwrap()
+            .args(["check", "--json", "--no-cache"])
+            .args(extra)
+            .args(&reports)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let with = run(&["--out-dir", out.to_str().unwrap()]);
+    let without = run(&[]);
+    assert_ne!(with, without, "the reviews change the result");
+    assert!(with.contains("23 ≠") && with.contains("41 ≠"), "{with}");
+}

@@ -117,6 +117,13 @@ pub fn lock_path(sidecar: &Path) -> PathBuf {
 pub fn lock(sidecar: &Path) -> std::result::Result<Option<ReviewLock>, String> {
     let path = lock_path(sidecar);
     let me = Holder::me();
+    if let Some(folder) = sidecar
+        .parent()
+        .filter(|f| !f.as_os_str().is_empty() && !f.exists())
+    {
+        // Under --out-dir the report's folder is kept, and made when it is first opened.
+        let _ = std::fs::create_dir_all(folder);
+    }
     // A few rounds: a dead lock is moved away and the claim tried again, and a claim can
     // lose the race to another process taking over the same dead lock.
     for _ in 0..8 {

@@ -401,13 +401,7 @@ impl Output {
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
-        // The temp name is the target's and a few more bytes: cut it so that a name near the
-        // file system's 255-byte limit can still be saved.
-        let mut cut = name.len().min(TEMP_NAME_BYTES);
-        while !name.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let prefix = format!(".{}.", &name[..cut]);
+        let prefix = temp_prefix(&name);
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
         // A new file gets what the umask leaves of rw-rw-rw-, as any editor's would, so a
@@ -457,6 +451,42 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// The start of a temp file's name for `name`: the name, cut so that a name near the file
+/// system's 255-byte limit can still be saved (the temp name is a few bytes longer).
+fn temp_prefix(name: &str) -> String {
+    let mut cut = name.len().min(TEMP_NAME_BYTES);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(".{}.", &name[..cut])
+}
+
+/// Removes the temp files an interrupted save of `target` left beside it (a `kill -9`
+/// between creating and renaming one). Only for a caller that holds the target's lock, so
+/// no save of it is under way; returns how many were removed.
+pub fn remove_stale_temps(target: &Path) -> usize {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return 0;
+    };
+    let prefix = temp_prefix(&name);
+    let Ok(entries) = std::fs::read_dir(parent_dir(target)) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            // The random part is six characters, as tempfile makes it.
+            n.len() == prefix.len() + 6 + 4
+                && n.starts_with(&prefix)
+                && n.ends_with(".tmp")
+                && e.file_type().is_ok_and(|t| t.is_file())
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 /// The folder a file is in (`.` for a bare name), where its temp file goes.

@@ -129,11 +129,14 @@ pub fn lock(sidecar: &Path) -> std::result::Result<Option<ReviewLock>, String> {
     for _ in 0..8 {
         match claim(&path, &me) {
             Ok(Some(id)) => {
+                // Holding the lock, no save of this sidecar is under way: temp files beside
+                // it are what a killed review left.
+                crate::files::remove_stale_temps(sidecar);
                 return Ok(Some(ReviewLock {
                     path,
                     id,
                     text: me.to_text(),
-                }))
+                }));
             }
             Ok(None) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
@@ -441,6 +444,19 @@ mod tests {
             assert!(lock(&side).unwrap_err().contains("not a file"));
             assert!(!d.path().join("elsewhere").exists());
         }
+    }
+
+    #[test]
+    fn claiming_removes_the_temp_files_a_killed_save_left() {
+        let (d, side) = sidecar();
+        // What `kill -9` between a save's create and rename leaves (16 after 50 kills).
+        let left = d.path().join(".r.reviewed.json.Ab12Cd.tmp");
+        std::fs::write(&left, "half").unwrap();
+        let other = d.path().join(".s.reviewed.json.Ab12Cd.tmp");
+        std::fs::write(&other, "another report's").unwrap();
+        let _l = lock(&side).unwrap().unwrap();
+        assert!(!left.exists());
+        assert!(other.exists(), "another sidecar's temp is not ours");
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //! cache file's name carries a fingerprint of the program (version and executable), so a new
 //! build never reads an old build's results. A report with a review sidecar is never cached
 //! (its result depends on the sidecar too). A cache that cannot be read is treated as empty
-//! and replaced; a cache that cannot be written only costs speed. Entries are written beside
+//! and replaced; a cache that cannot be written only costs speed. A cache folder or file
+//! that anyone but this user could have written (another owner, group- or world-writable, not
+//! a regular file) is not used at all, and `check` says so once: a forged record would print
+//! `0 errors` for a report with errors. Entries are written beside
 //! the output as they are produced, then the old entries still unseen are copied after them,
 //! and the new file replaces the old by rename.
 
@@ -26,12 +29,6 @@ const MAGIC: &[u8; 8] = b"TRCHK03\n";
 const HEAD: usize = 40;
 /// Past this size a cache keeps only what the last run used.
 const MAX_BYTES: usize = 512 << 20;
-/// Records read from the old cache file between releases of its pages (about 2 MB of them:
-/// each release interrupts the other cores to flush their view of the pages).
-const RELEASE_EVERY: usize = 1024;
-/// Bytes of the old cache file walked for its index between releases of its pages.
-const RELEASE_BYTES: usize = 1 << 20;
-
 /// One result as stored: compressed, with its checksum. Made by the worker that checked the
 /// report, so compressing runs in parallel.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,14 +158,52 @@ pub fn key(mode: &str, path: &Path, bytes: &[u8]) -> u128 {
 /// The results of earlier runs, and the file this run's results go to.
 pub struct CheckCache {
     path: PathBuf,
-    old: Option<memmap2::Mmap>,
+    /// The earlier runs' file, read a record at a time. Not mapped: a mapped file truncated
+    /// while it is read kills the process with SIGBUS, where a short read is only a miss.
+    old: Option<File>,
     /// Key → where the record starts in `old`.
-    index: HashMap<u128, usize>,
-    /// Records read from `old` so far (see `release_pages`).
-    reads: std::sync::atomic::AtomicUsize,
+    index: HashMap<u128, u64>,
     /// The new cache file, written as results come (behind a lock, so workers can look up
     /// while the writer adds).
     new: std::sync::Mutex<NewFile>,
+}
+
+/// Why a cache folder or file is not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untrusted(pub String);
+
+impl std::fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether a cache folder or file's owner alone could have written it: it belongs to this
+/// user and neither its group nor others may write it. Anyone else who can write there could
+/// forge a record that turns a report with errors into `0 errors`.
+fn private(meta: &std::fs::Metadata, path: &Path, what: &str) -> Result<(), Untrusted> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return Err(Untrusted(format!(
+                "{}: the results cache {what} belongs to another user (uid {}); results are not cached (use a cache folder of your own: TABLEREVIEW_CACHE_DIR)",
+                path.display(),
+                meta.uid()
+            )));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(Untrusted(format!(
+                "{}: the results cache {what} can be written by others; results are not cached (chmod go-w it)",
+                path.display()
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (meta, path, what);
+    Ok(())
 }
 
 /// This run's cache file in the making.
@@ -183,28 +218,39 @@ struct NewFile {
 }
 
 impl CheckCache {
-    /// Opens the cache in `dir` for this program; `None` when the program cannot be
-    /// fingerprinted or the folder cannot be made (then `check` just runs without it).
-    pub fn open(dir: &Path) -> Option<CheckCache> {
-        let fp = fingerprint()?;
-        std::fs::create_dir_all(dir).ok()?;
+    /// Opens the cache in `dir` for this program; `Ok(None)` when the program cannot be
+    /// fingerprinted or the folder cannot be made (then `check` just runs without it), `Err`
+    /// when the folder or file could be another's forgery (say so, and run without it).
+    pub fn open(dir: &Path) -> Result<Option<CheckCache>, Untrusted> {
+        let Some(fp) = fingerprint() else {
+            return Ok(None);
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            let _ = std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir);
+        }
+        #[cfg(not(unix))]
+        let _ = std::fs::create_dir_all(dir);
+        let Ok(meta) = std::fs::metadata(dir) else {
+            return Ok(None);
+        };
+        if !meta.is_dir() {
+            return Ok(None);
+        }
+        private(&meta, dir, "folder")?;
         let path = dir.join(format!("check-{fp:032x}.bin"));
-        let old = File::open(&path)
-            .ok()
-            // The file is only ever replaced by rename, never changed in place, so the
-            // mapping stays valid while it is read.
-            .and_then(|f| unsafe { memmap2::Mmap::map(&f) }.ok());
-        let index = old
-            .as_ref()
-            .and_then(|map| read_index(map, || release_pages(map)))
-            .unwrap_or_default();
-        Some(CheckCache {
+        let old = open_regular(&path)?;
+        let index = old.as_ref().and_then(read_index).unwrap_or_default();
+        Ok(Some(CheckCache {
             path,
             old: old.filter(|_| !index.is_empty()),
             index,
-            reads: Default::default(),
             new: Default::default(),
-        })
+        }))
     }
 
     /// How many results the cache holds from earlier runs.
@@ -220,16 +266,8 @@ impl CheckCache {
     /// The remembered result for `key`, if any (and if its record is intact).
     pub fn get(&self, key: u128) -> Option<Outcome> {
         let at = *self.index.get(&key)?;
-        let outcome = record_at(self.old.as_deref()?, at)?.outcome();
-        let reads = self
-            .reads
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if reads % RELEASE_EVERY == RELEASE_EVERY - 1 {
-            if let Some(old) = &self.old {
-                release_pages(old);
-            }
-        }
-        outcome
+        let bytes = read_record(self.old.as_ref()?, at)?;
+        record_at(&bytes, 0)?.outcome()
     }
 
     /// Remembers `record` for `key` (written to the new cache file at once).
@@ -281,20 +319,18 @@ impl CheckCache {
         let Some((tmp, mut w)) = new.out.take() else {
             return;
         };
-        if let Some(old) = self.old.as_deref() {
-            for (n, (&key, &at)) in self.index.iter().enumerate() {
+        if let Some(old) = &self.old {
+            for (&key, &at) in &self.index {
                 if new.bytes > MAX_BYTES {
                     break;
-                }
-                if n % RELEASE_EVERY == RELEASE_EVERY - 1 {
-                    if let Some(map) = &self.old {
-                        release_pages(map);
-                    }
                 }
                 if new.written.contains(&key) {
                     continue;
                 }
-                let Some(record) = record_at(old, at) else {
+                let Some(bytes) = read_record(old, at) else {
+                    continue;
+                };
+                let Some(record) = record_at(&bytes, 0) else {
                     continue;
                 };
                 if write_record(&mut w, key, record).is_err() {
@@ -315,14 +351,64 @@ impl CheckCache {
     }
 }
 
-/// Drops an old cache file's pages from this process's memory. Read through the mapping, a
-/// 10,000-report cache (21 MB) counted whole in the process's peak memory; the pages stay in
-/// the system's file cache, and a later read maps them again for a minor fault.
-fn release_pages(old: &memmap2::Mmap) {
-    // SAFETY: the mapping is read-only and shared, and its file is never changed in place
-    // (only replaced by rename), so a page dropped here reads back the same bytes; records
-    // borrowed by other threads stay valid for the same reason.
-    let _ = unsafe { old.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+/// The cache file at `path`, if there is one and it is a regular file of this user's that
+/// no one else may write. Opened without following a link and without waiting (a FIFO in
+/// its place hung `check`), and judged on the open file, so it cannot be swapped between the
+/// check and the read.
+fn open_regular(path: &Path) -> Result<Option<File>, Untrusted> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let Ok(file) = options.open(path) else {
+        return Ok(None);
+    };
+    let Ok(meta) = file.metadata() else {
+        return Ok(None);
+    };
+    if !meta.is_file() {
+        return Err(Untrusted(format!(
+            "{}: the results cache is not a regular file; results are not cached (remove it)",
+            path.display()
+        )));
+    }
+    private(&meta, path, "file")?;
+    Ok(Some(file))
+}
+
+/// The bytes of the record at `at`: its head, then what its head says is stored. `None` when
+/// the file ends first (it was truncated under this run).
+fn read_record(file: &File, at: u64) -> Option<Vec<u8>> {
+    let mut head = [0u8; HEAD];
+    read_exact_at(file, &mut head, at)?;
+    let stored_len = u32_at(&head, 28)? as usize;
+    let mut bytes = vec![0u8; HEAD + stored_len];
+    bytes[..HEAD].copy_from_slice(&head);
+    read_exact_at(file, &mut bytes[HEAD..], at + HEAD as u64)?;
+    Some(bytes)
+}
+
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> Option<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.read_exact_at(buf, at).ok()
+    }
+    #[cfg(not(unix))]
+    {
+        use std::os::windows::fs::FileExt;
+        let mut done = 0;
+        while done < buf.len() {
+            match file.seek_read(&mut buf[done..], at + done as u64) {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => done += n,
+            }
+        }
+        Some(())
+    }
 }
 
 fn write_record(w: &mut impl Write, key: u128, record: RecordRef<'_>) -> std::io::Result<()> {
@@ -353,25 +439,31 @@ fn record_at(b: &[u8], at: usize) -> Option<RecordRef<'_>> {
 }
 
 /// Where each record starts; `None` when the file is not a whole cache file (then it is
-/// ignored, and replaced at the end of the run).
-/// Where each record starts; `walked` is called after every few megabytes read.
-fn read_index(b: &[u8], mut walked: impl FnMut()) -> Option<HashMap<u128, usize>> {
-    if !b.starts_with(MAGIC) {
+/// ignored, and replaced at the end of the run). Reads the heads only, skipping what they
+/// store, so the index costs a read of the heads, not of the file.
+fn read_index(file: &File) -> Option<HashMap<u128, u64>> {
+    use std::io::{BufReader, Read};
+    let len = file.metadata().ok()?.len();
+    let mut r = BufReader::with_capacity(1 << 16, file);
+    let mut magic = [0u8; MAGIC.len()];
+    r.read_exact(&mut magic).ok()?;
+    if &magic != MAGIC {
         return None;
     }
     let mut index = HashMap::new();
-    let mut at = MAGIC.len();
-    let mut since = 0;
-    while at < b.len() {
-        let key = u128::from_le_bytes(b.get(at..at + 16)?.try_into().ok()?);
-        let record = record_at(b, at)?;
-        index.insert(key, at);
-        at += HEAD + record.stored.len();
-        since += HEAD + record.stored.len();
-        if since > RELEASE_BYTES {
-            walked();
-            since = 0;
+    let mut at = MAGIC.len() as u64;
+    let mut head = [0u8; HEAD];
+    while at < len {
+        r.read_exact(&mut head).ok()?;
+        let key = u128::from_le_bytes(head[..16].try_into().ok()?);
+        let stored_len = u64::from(u32_at(&head, 28)?);
+        let end = at + HEAD as u64 + stored_len;
+        if end > len {
+            return None;
         }
+        index.insert(key, at);
+        r.seek_relative(i64::try_from(stored_len).ok()?).ok()?;
+        at = end;
     }
     Some(index)
 }
@@ -412,11 +504,11 @@ mod tests {
     fn results_survive_to_the_next_run() {
         let dir = tempfile::tempdir().unwrap();
         let k = key("json", Path::new("a.txt"), b"report text");
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         assert!(c.get(k).is_none());
         c.put(k, &record("line\n"));
         c.finish();
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         assert_eq!(c.get(k), Some(outcome("line\n")));
     }
 
@@ -427,13 +519,13 @@ mod tests {
             key("json", Path::new("a.txt"), b"A"),
             key("json", Path::new("b.txt"), b"B"),
         );
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         c.put(a, &record("a\n"));
         c.finish();
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         c.put(b, &record("b\n"));
         c.finish();
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         assert_eq!(c.len(), 2);
         assert_eq!(c.get(a).unwrap().output, b"a\n");
         assert_eq!(c.get(b).unwrap().output, b"b\n");
@@ -444,12 +536,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let k = key("json", Path::new("a.txt"), b"A");
         let text = "{\"errors\":0,\"findings\":[]}\n".repeat(20);
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         c.put(k, &record(&text));
         let path = c.path.clone();
         c.finish();
         assert_eq!(
-            CheckCache::open(dir.path()).unwrap().get(k),
+            CheckCache::open(dir.path()).unwrap().unwrap().get(k),
             Some(outcome(&text))
         );
         // Every single-byte change after the record's head reads as a miss, never as output.
@@ -458,7 +550,7 @@ mod tests {
             let mut bad = good.clone();
             bad[at] ^= 0x20;
             std::fs::write(&path, &bad).unwrap();
-            let c = CheckCache::open(dir.path()).unwrap();
+            let c = CheckCache::open(dir.path()).unwrap().unwrap();
             assert_eq!(c.get(k), None, "byte {at} changed");
         }
     }
@@ -480,21 +572,109 @@ mod tests {
     fn a_damaged_cache_file_is_ignored_and_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let k = key("json", Path::new("a.txt"), b"A");
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         c.put(k, &record("a\n"));
         let path = c.path.clone();
         c.finish();
         let mut bytes = std::fs::read(&path).unwrap();
         bytes.truncate(bytes.len() - 1);
         std::fs::write(&path, &bytes).unwrap();
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         assert!(c.is_empty(), "a truncated record must not be read");
         assert!(c.get(k).is_none());
         c.put(k, &record("a\n"));
         c.finish();
-        let c = CheckCache::open(dir.path()).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
         assert_eq!(c.get(k).unwrap().output, b"a\n");
         std::fs::write(&path, b"not a cache").unwrap();
-        assert!(CheckCache::open(dir.path()).unwrap().is_empty());
+        assert!(CheckCache::open(dir.path()).unwrap().unwrap().is_empty());
+    }
+
+    #[cfg(unix)]
+    fn chmod(p: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    /// A cache folder holding one result for `k`, and the cache file's path.
+    fn filled(k: u128, text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
+        c.put(k, &record(text));
+        let path = c.path.clone();
+        c.finish();
+        (dir, path)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_cache_others_can_write_is_not_used_and_says_why() {
+        let k = key("json", Path::new("a.txt"), b"A");
+        let (dir, path) = filled(k, "a\n");
+        chmod(dir.path(), 0o777);
+        let why = CheckCache::open(dir.path()).err().unwrap().to_string();
+        assert!(why.contains("written by others"), "{why}");
+        chmod(dir.path(), 0o700);
+        chmod(&path, 0o620);
+        let why = CheckCache::open(dir.path()).err().unwrap().to_string();
+        assert!(
+            why.contains("check-") && why.contains("written by others"),
+            "{why}"
+        );
+        chmod(&path, 0o600);
+        assert_eq!(
+            CheckCache::open(dir.path())
+                .unwrap()
+                .unwrap()
+                .get(k)
+                .unwrap()
+                .output,
+            b"a\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_link_in_the_cache_files_place_is_refused_without_waiting() {
+        let k = key("json", Path::new("a.txt"), b"A");
+        let (dir, path) = filled(k, "a\n");
+        let elsewhere = dir.path().join("elsewhere.bin");
+        std::fs::rename(&path, &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
+        assert!(c.is_empty(), "a link is not followed");
+        drop(c);
+        std::fs::remove_file(&path).unwrap();
+        let name = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path and a mode; mkfifo has no other preconditions.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let why = CheckCache::open(dir.path()).err().unwrap().to_string();
+        assert!(why.contains("not a regular file"), "{why}");
+    }
+
+    #[test]
+    fn a_cache_file_truncated_under_a_run_is_a_miss_not_a_crash() {
+        // Mapped, this killed the process with SIGBUS when a page past the new end was read.
+        let keys: Vec<u128> = (0..200u32)
+            .map(|i| key("json", Path::new("a.txt"), &i.to_le_bytes()))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
+        let text = "{\"errors\":0}\n".repeat(400);
+        for k in &keys {
+            c.put(*k, &record(&text));
+        }
+        let path = c.path.clone();
+        c.finish();
+        let c = CheckCache::open(dir.path()).unwrap().unwrap();
+        assert_eq!(c.len(), 200);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(MAGIC.len() as u64 + 10)
+            .unwrap();
+        assert!(keys.iter().all(|k| c.get(*k).is_none()));
+        c.finish();
     }
 }

@@ -63,6 +63,9 @@ pub enum Command {
         /// ($TABLEREVIEW_CACHE_DIR, else $XDG_CACHE_HOME/tablereview or ~/.cache/tablereview).
         #[arg(long)]
         no_cache: bool,
+        /// Read reviews from this folder, as `review --out-dir` wrote them.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
         #[command(flatten)]
         series: SeriesArgs,
     },
@@ -77,6 +80,10 @@ pub enum Command {
         /// Write sidecars into this folder instead of beside each report.
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
+        /// Remove the reports' review locks first, whoever holds them (a review on another
+        /// machine that is gone, a lock that cannot be read); saying whose each was.
+        #[arg(long)]
+        break_lock: bool,
         /// Interface language [default: from LC_ALL / LANG].
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -162,26 +169,41 @@ pub fn run(cli: Cli) -> ExitCode {
             raw,
             quiet,
             no_cache,
+            out_dir,
             series,
-        } => check(&paths, json, raw, quiet, no_cache, &series),
+        } => check(
+            &paths,
+            json,
+            raw,
+            quiet,
+            no_cache,
+            out_dir.as_deref(),
+            &series,
+        ),
         Command::Show { file, format } => show(&file, format),
         Command::Review {
             paths,
             reviewer,
             out_dir,
+            break_lock,
             lang,
             ascii,
             ambiguous_width,
             series,
-        } => review(
-            paths,
-            reviewer,
-            out_dir,
-            lang,
-            ascii,
-            ambiguous_width,
-            &series,
-        ),
+        } => {
+            if break_lock {
+                break_locks(&paths, out_dir.as_deref());
+            }
+            review(
+                paths,
+                reviewer,
+                out_dir,
+                lang,
+                ascii,
+                ambiguous_width,
+                &series,
+            )
+        }
     };
     match result {
         Ok(code) => code,
@@ -341,6 +363,7 @@ fn check(
     raw: bool,
     quiet: bool,
     no_cache: bool,
+    out_dir: Option<&Path>,
     series: &SeriesArgs,
 ) -> anyhow::Result<ExitCode> {
     use crate::batch::check::{check_report, CheckOutput};
@@ -355,7 +378,17 @@ fn check(
     let cache = if no_cache {
         None
     } else {
-        crate::cache::default_dir().and_then(|d| crate::cache::CheckCache::open(&d))
+        match crate::cache::default_dir().map(|d| crate::cache::CheckCache::open(&d)) {
+            Some(Ok(cache)) => cache,
+            Some(Err(why)) => {
+                eprintln!(
+                    "tablereview: warning: {}",
+                    crate::summary::printable(&why.to_string())
+                );
+                None
+            }
+            None => None,
+        }
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -363,7 +396,15 @@ fn check(
     let mut facts = Vec::with_capacity(if bodies.is_some() { reports.len() } else { 0 });
     batch::ordered(
         &reports,
-        |path| check_report(path, output, raw, bodies.is_some(), cache.as_ref()),
+        |path| {
+            let how = crate::batch::check::How {
+                output,
+                raw,
+                series: bodies.is_some(),
+                out_dir,
+            };
+            check_report(path, how, cache.as_ref())
+        },
         |_, result| -> anyhow::Result<()> {
             if let Some(b) = &bar {
                 b.inc(1);
@@ -463,6 +504,21 @@ fn show(file: &Path, format: ShowFormat) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `review --break-lock`: removes the review lock of every report under `paths`, saying whose
+/// each was, before the review opens them.
+fn break_locks(paths: &[PathBuf], out_dir: Option<&Path>) {
+    for r in &files::collect_reports(paths).0 {
+        let side = crate::review::sidecar_path(r, out_dir);
+        if let Some(whose) = crate::review::break_lock(&side) {
+            eprintln!(
+                "tablereview: {}: removed the lock of {}",
+                crate::summary::printable(&crate::review::lock_path(&side).display().to_string()),
+                crate::summary::printable(&whose)
+            );
+        }
+    }
 }
 
 fn review(

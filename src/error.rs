@@ -37,6 +37,8 @@ pub enum Error {
         "{path}: cannot parse sidecar: {message}; fix or move it away (it was not overwritten)"
     )]
     Sidecar { path: PathBuf, message: String },
+    #[error("{path}: sidecar does not fit its template: {message}; fix or move it away (it was not overwritten)")]
+    SidecarInvalid { path: PathBuf, message: String },
     #[error("{path}: {message}")]
     Other { path: PathBuf, message: String },
 }

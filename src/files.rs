@@ -28,6 +28,14 @@ pub struct ReportWalk {
     paths: std::vec::IntoIter<PathBuf>,
     /// The folder being walked, and how many reports it gave so far.
     folder: Option<(PathBuf, walkdir::IntoIter, usize)>,
+    /// Files given so far, by device and inode: a report named twice (`d/r.txt d`, a link,
+    /// or `r.txt` and `r.TXT` on a case-insensitive file system) is one report.
+    seen: std::collections::HashSet<(u64, u64)>,
+    /// Folder, stem and lower-case extension of each report given, and the report: `r.txt`
+    /// and `r.TXT` are two files on a case-sensitive file system that would share one review.
+    /// (One report in two formats, `r.doc` beside `r.pdf`, also shares one; that is left as
+    /// it was, a stale review telling which was reviewed.)
+    stems: std::collections::HashMap<(PathBuf, std::ffi::OsString, String), PathBuf>,
 }
 
 impl ReportWalk {
@@ -36,6 +44,41 @@ impl ReportWalk {
         ReportWalk {
             paths: paths.into_iter(),
             folder: None,
+            seen: Default::default(),
+            stems: Default::default(),
+        }
+    }
+
+    /// `Some(Ok)` for a report not given yet, `None` for one given before, `Some(Err)` for
+    /// one whose review would be another's.
+    fn admit(&mut self, path: PathBuf) -> Option<std::result::Result<PathBuf, Error>> {
+        #[cfg(unix)]
+        if let Ok(m) = std::fs::metadata(&path) {
+            use std::os::unix::fs::MetadataExt;
+            if !self.seen.insert((m.dev(), m.ino())) {
+                return None;
+            }
+        }
+        let folder = std::fs::canonicalize(parent_dir(&path))
+            .unwrap_or_else(|_| parent_dir(&path).to_path_buf());
+        let stem = path.file_stem().unwrap_or_default().to_os_string();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let key = (folder, stem, ext);
+        match self.stems.get(&key) {
+            Some(first) => Some(Err(Error::Other {
+                path: path.clone(),
+                message: format!(
+                    "differs from {} only in the case of its extension, so both would have one review file; rename one of them (this one is left out)",
+                    first.display()
+                ),
+            })),
+            None => {
+                self.stems.insert(key, path.clone());
+                Some(Ok(path))
+            }
         }
     }
 }
@@ -47,15 +90,39 @@ impl Iterator for ReportWalk {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some((folder, entries, found)) = &mut self.folder {
-                // Unreadable entries are skipped, as a shell glob would.
-                let next = entries
-                    .by_ref()
-                    .filter_map(|e| e.ok())
-                    .find(|e| e.file_type().is_file() && is_report_name(e.path()));
+                // Unreadable entries are skipped, as a shell glob would. Links are not
+                // followed out of the tree: a link inside it to a report inside it is read,
+                // any other link is said and left out.
+                let next = entries.by_ref().filter_map(|e| e.ok()).find(|e| {
+                    let t = e.file_type();
+                    (t.is_file() && is_report_name(e.path()))
+                        || (t.is_symlink() && (is_report_name(e.path()) || e.path().is_dir()))
+                });
                 match next {
+                    Some(entry) if entry.path_is_symlink() => {
+                        let inside = std::fs::canonicalize(entry.path()).is_ok_and(|target| {
+                            target.is_file()
+                                && std::fs::canonicalize(&*folder)
+                                    .is_ok_and(|root| target.starts_with(root))
+                        });
+                        if inside {
+                            *found += 1;
+                            match self.admit(entry.into_path()) {
+                                Some(item) => return Some(item),
+                                None => continue,
+                            }
+                        }
+                        return Some(Err(Error::Other {
+                            path: entry.into_path(),
+                            message: "is a link out of the folder (or to a folder); not read: name it to read it".into(),
+                        }));
+                    }
                     Some(entry) => {
                         *found += 1;
-                        return Some(Ok(entry.into_path()));
+                        match self.admit(entry.into_path()) {
+                            Some(item) => return Some(item),
+                            None => continue,
+                        }
                     }
                     None => {
                         let (folder, found) = (folder.clone(), *found);
@@ -69,12 +136,15 @@ impl Iterator for ReportWalk {
             let path = self.paths.next()?;
             if path.is_dir() {
                 let entries = walkdir::WalkDir::new(&path)
-                    .follow_links(true)
+                    .follow_links(false)
                     .sort_by_file_name()
                     .into_iter();
                 self.folder = Some((path, entries, 0));
             } else if path.exists() {
-                return Some(Ok(path));
+                match self.admit(path) {
+                    Some(item) => return Some(item),
+                    None => continue,
+                }
             } else {
                 return Some(Err(Error::NotFound { path }));
             }
@@ -134,6 +204,24 @@ pub fn sibling_name(report: &Path, suffix: &str) -> String {
     format!("{stem}.{suffix}")
 }
 
+/// The folder of `report` to keep under an output folder: relative to the current folder
+/// when it is inside it, else its whole path without the root.
+pub fn kept_folder(report: &Path) -> PathBuf {
+    let folder = parent_dir(report);
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let here = std::env::current_dir().and_then(std::fs::canonicalize);
+    match here
+        .ok()
+        .and_then(|h| folder.strip_prefix(h).ok().map(Path::to_path_buf))
+    {
+        Some(inside) => inside,
+        None => folder
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .collect(),
+    }
+}
+
 /// `<dir>/<stem>.<suffix>` beside `report`.
 pub fn sibling(report: &Path, suffix: &str) -> PathBuf {
     report.with_file_name(sibling_name(report, suffix))
@@ -168,6 +256,52 @@ pub fn same_place(a: &Path, b: &Path) -> bool {
     a.file_name() == b.file_name() && folder(a).is_some() && folder(a) == folder(b)
 }
 
+/// Why [`read_small`] gave no bytes.
+#[derive(Debug)]
+pub enum SmallFile {
+    /// Nothing at the path.
+    Missing,
+    /// A pipe, device or folder: reading it could block for ever or never end.
+    NotRegular,
+    /// Larger than the limit (the size seen, in bytes).
+    TooLarge(u64),
+    /// The OS refused.
+    Io(std::io::Error),
+}
+
+/// Reads a regular file whole if it holds at most `limit` bytes. A FIFO put in its place
+/// makes neither the open nor the read wait (the open does not block and the file type is
+/// checked on the open file), and a file that grows while it is read stops at the limit.
+pub fn read_small(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, SmallFile> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => SmallFile::Missing,
+        _ => SmallFile::Io(e),
+    })?;
+    let meta = file.metadata().map_err(SmallFile::Io)?;
+    if !meta.is_file() {
+        return Err(SmallFile::NotRegular);
+    }
+    if meta.len() > limit {
+        return Err(SmallFile::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(SmallFile::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(SmallFile::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, fsync, rename, then
 /// fsync of the folder, so a crash leaves either the old file or the new one, never a torn one.
 /// What is not a regular file (`-o /dev/null`, a pipe) is written in place (see [`Output`]).
@@ -178,6 +312,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         source,
     })?;
     out.commit()
+}
+
+/// Writes `bytes` to `path` atomically as [`write_atomic`] does, but never through a symbolic
+/// link: a review or lock file swapped for a link after it was opened would otherwise let the
+/// next save replace whatever file the link names. A link at `path` is refused, naming it;
+/// the rename replaces names, never what they point to, so a link planted after this check is
+/// replaced, not followed.
+pub fn write_atomic_no_follow(path: &Path, bytes: &[u8]) -> Result<()> {
+    refuse_link(path)?;
+    let mut out = Output::create_as(path, false)?;
+    out.write_all(bytes).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    out.commit()
+}
+
+/// An error when `path` is a symbolic link (of any kind, dangling too).
+pub fn refuse_link(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Other {
+            path: path.to_path_buf(),
+            message: "is a symbolic link; tablereview does not write reviews or locks through links (it could replace the file the link points to): remove the link, or keep reviews elsewhere with --out-dir".into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A file being written for a path: beside it and renamed over it by [`Output::commit`], so
@@ -199,11 +359,23 @@ const TEMP_NAME_BYTES: usize = 200;
 impl Output {
     /// Opens the temp file beside `path` (or `path` itself, when it is a device or pipe).
     pub fn create(path: &Path) -> Result<Output> {
+        Output::create_as(path, true)
+    }
+
+    /// [`Output::create`], following a symlink at `path` or not.
+    fn create_as(path: &Path, follow: bool) -> Result<Output> {
         let werr = |source: std::io::Error| Error::Write {
             path: path.to_path_buf(),
             source,
         };
-        let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let meta = if follow {
+            std::fs::metadata(path)
+        } else {
+            std::fs::symlink_metadata(path)
+        };
+        let is_special = meta
+            .as_ref()
+            .is_ok_and(|m| !m.is_file() && !m.is_dir() && !m.file_type().is_symlink());
         if is_special {
             let file = std::fs::OpenOptions::new()
                 .write(true)
@@ -216,7 +388,8 @@ impl Output {
                 file,
             });
         }
-        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let is_link =
+            follow && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let target = if is_link {
             // A dangling link is replaced like a missing file.
             std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
@@ -228,17 +401,28 @@ impl Output {
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
-        // The temp name is the target's and a few more bytes: cut it so that a name near the
-        // file system's 255-byte limit can still be saved.
-        let mut cut = name.len().min(TEMP_NAME_BYTES);
-        while !name.is_char_boundary(cut) {
-            cut -= 1;
+        let prefix = temp_prefix(&name);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // A new file gets what the umask leaves of rw-rw-rw-, as any editor's would, so a
+        // team's shared folder stays shared; tempfile's own 0600 locked colleagues out.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", &name[..cut]))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(werr)?;
+        let tmp = builder.tempfile_in(dir).map_err(werr)?;
+        // A file re-saved keeps its mode (not its set-id bits), whatever the umask says.
+        #[cfg(unix)]
+        if let Ok(old) = std::fs::symlink_metadata(&target) {
+            use std::os::unix::fs::PermissionsExt;
+            if old.is_file() {
+                let mode = old.permissions().mode() & 0o777;
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(mode))
+                    .map_err(werr)?;
+            }
+        }
         let file = tmp.reopen().map_err(werr)?;
         Ok(Output {
             path: path.to_path_buf(),
@@ -273,6 +457,42 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// The start of a temp file's name for `name`: the name, cut so that a name near the file
+/// system's 255-byte limit can still be saved (the temp name is a few bytes longer).
+fn temp_prefix(name: &str) -> String {
+    let mut cut = name.len().min(TEMP_NAME_BYTES);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(".{}.", &name[..cut])
+}
+
+/// Removes the temp files an interrupted save of `target` left beside it (a `kill -9`
+/// between creating and renaming one). Only for a caller that holds the target's lock, so
+/// no save of it is under way; returns how many were removed.
+pub fn remove_stale_temps(target: &Path) -> usize {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return 0;
+    };
+    let prefix = temp_prefix(&name);
+    let Ok(entries) = std::fs::read_dir(parent_dir(target)) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            // The random part is six characters, as tempfile makes it.
+            n.len() == prefix.len() + 6 + 4
+                && n.starts_with(&prefix)
+                && n.ends_with(".tmp")
+                && e.file_type().is_ok_and(|t| t.is_file())
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 /// The folder a file is in (`.` for a bare name), where its temp file goes.
@@ -365,6 +585,80 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_no_follow_save_refuses_a_link_and_leaves_its_target_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let link = dir.path().join("r.reviewed.json");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let err = write_atomic_no_follow(&link, b"review")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("r.reviewed.json") && err.contains("symbolic link"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        // A dangling link is refused too: it would create the file it names.
+        let dangling = dir.path().join("d.reviewed.json");
+        std::os::unix::fs::symlink(dir.path().join("new.txt"), &dangling).unwrap();
+        assert!(write_atomic_no_follow(&dangling, b"x").is_err());
+        assert!(!dir.path().join("new.txt").exists());
+    }
+
+    /// This process's umask, without changing it (umask(2) would race the other test threads).
+    #[cfg(target_os = "linux")]
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn new_files_follow_the_umask_and_a_re_save_keeps_the_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        for save in [write_atomic, write_atomic_no_follow] {
+            let p = dir.path().join("shared.reviewed.json");
+            let _ = std::fs::remove_file(&p);
+            save(&p, b"one").unwrap();
+            assert_eq!(mode(&p), 0o666 & !umask(), "a new file");
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o664)).unwrap();
+            save(&p, b"two").unwrap();
+            assert_eq!(mode(&p), 0o664, "a re-saved file keeps its mode");
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+            save(&p, b"three").unwrap();
+            assert_eq!(mode(&p), 0o600, "a private file stays private");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn small_reads_refuse_pipes_without_waiting_and_stop_at_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("r.reviewed.json");
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path and a mode; mkfifo has no other preconditions.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        assert!(matches!(read_small(&fifo, 10), Err(SmallFile::NotRegular)));
+        let big = dir.path().join("big.json");
+        std::fs::write(&big, [b'x'; 11]).unwrap();
+        assert!(matches!(read_small(&big, 10), Err(SmallFile::TooLarge(11))));
+        assert_eq!(read_small(&big, 11).unwrap().len(), 11);
+        assert!(matches!(
+            read_small(&dir.path().join("none"), 10),
+            Err(SmallFile::Missing)
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_pipe_is_written_into_not_replaced() {
         // `-o /dev/null` renamed a file over the device; a named pipe shows the same without
         // touching the machine's /dev.
@@ -450,6 +744,59 @@ mod tests {
         sorted.sort();
         assert_eq!(walked.len(), 7);
         assert_eq!(walked, sorted);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_report_named_twice_is_one_report_and_names_differing_in_case_are_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("r.txt"), "x").unwrap();
+        std::fs::write(d.join("s.html"), "x").unwrap();
+        std::fs::write(d.join("s.HTML"), "y").unwrap();
+        assert_eq!(
+            std::fs::read(d.join("s.html")).unwrap(),
+            b"x",
+            "a case-sensitive folder"
+        );
+        std::fs::hard_link(d.join("r.txt"), d.join("hard.txt")).unwrap();
+        let (found, problems) =
+            collect_reports(&[d.join("r.txt"), d.to_path_buf(), d.join("./r.txt")]);
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["r.txt", "s.HTML"], "once each");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let why = problems[0].to_string();
+        assert!(
+            why.contains("s.html") && why.contains("s.HTML") && why.contains("rename"),
+            "{why}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walks_do_not_follow_links_out_of_the_folder_and_say_so() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "x").unwrap();
+        std::fs::create_dir(outside.path().join("more")).unwrap();
+        std::fs::write(outside.path().join("more/m.txt"), "x").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(d.join("a.txt"), d.join("inside-link.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), d.join("out.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("more"), d.join("more")).unwrap();
+        let (found, problems) = collect_reports(&[d.to_path_buf()]);
+        assert_eq!(found, [d.join("a.txt")], "the inside link is a.txt again");
+        let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(
+            said.iter()
+                .all(|s| s.contains("is a link out of the folder")),
+            "{said:?}"
+        );
     }
 
     #[test]

@@ -17,6 +17,9 @@ use crate::sidecar::{
 use crate::template::{self, Template};
 use crate::value;
 
+mod lock;
+pub use lock::{break_lock, lock, lock_path, ReviewLock};
+
 /// A report opened for review.
 #[derive(Debug, Clone)]
 pub struct ReviewDoc {
@@ -42,74 +45,6 @@ pub struct ReviewDoc {
     next_step: u64,
 }
 
-/// A lock file beside the sidecar: one reviewer process per report.
-#[derive(Debug)]
-pub struct ReviewLock {
-    path: PathBuf,
-}
-
-impl Drop for ReviewLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// Whether a process with this id is running.
-fn alive(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
-        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
-        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
-}
-
-/// Claims `sidecar`'s lock for this process; `Err` names the live process holding it.
-pub fn lock(sidecar: &Path) -> std::result::Result<Option<ReviewLock>, String> {
-    let path = PathBuf::from(format!("{}.lock", sidecar.display()));
-    let me = std::process::id();
-    for _ in 0..2 {
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                use std::io::Write;
-                let _ = write!(f, "{me}");
-                return Ok(Some(ReviewLock { path }));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = std::fs::read_to_string(&path)
-                    .ok()
-                    .and_then(|s| s.trim().parse::<u32>().ok());
-                match holder {
-                    // This process already holds it (the report was reopened).
-                    Some(pid) if pid == me => return Ok(None),
-                    Some(pid) if alive(pid) => {
-                        return Err(format!(
-                            "{}: another tablereview (process {pid}) is reviewing this report; opened read-only",
-                            path.display()
-                        ))
-                    }
-                    // Left by a process that died: take it over.
-                    _ => {
-                        let _ = std::fs::remove_file(&path);
-                    }
-                }
-            }
-            // A folder we cannot write to: saving will fail and say so; do not block reading.
-            Err(_) => return Ok(None),
-        }
-    }
-    Ok(None)
-}
-
 /// Now, as RFC 3339.
 pub fn now() -> String {
     time::OffsetDateTime::now_utc()
@@ -125,10 +60,14 @@ pub fn reviewer_name(given: Option<&str>) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Where the sidecar of `source` goes: beside it, or in `out_dir`.
+/// Where the sidecar of `source` goes: beside it, or in `out_dir` under the report's folder
+/// relative to the current one (`a/r.txt` → `OUT/a/r.reviewed.json`; a folder outside the
+/// current one by its whole path), so reports of one name in two folders keep two reviews.
 pub fn sidecar_path(source: &Path, out_dir: Option<&Path>) -> PathBuf {
     match out_dir {
-        Some(dir) => dir.join(files::sibling_name(source, SIDECAR_SUFFIX)),
+        Some(dir) => dir
+            .join(files::kept_folder(source))
+            .join(files::sibling_name(source, SIDECAR_SUFFIX)),
         None => files::sibling(source, SIDECAR_SUFFIX),
     }
 }
@@ -590,7 +529,11 @@ impl ReviewDoc {
             path: self.sidecar_path.clone(),
             message: e.to_string(),
         })?;
-        files::write_atomic(&self.sidecar_path, &json)
+        if let Some(folder) = self.sidecar_path.parent().filter(|f| !f.exists()) {
+            // Under --out-dir, the report's folder is kept: made on the first save.
+            let _ = std::fs::create_dir_all(folder);
+        }
+        files::write_atomic_no_follow(&self.sidecar_path, &json)
     }
 
     /// Whether anything has been reviewed (edits or a decision).
@@ -609,6 +552,24 @@ fn fits(side: &Sidecar, extracted: &Report) -> bool {
 /// come from an older one); the extractor's own findings still apply.
 fn reviewed_values(extracted: &Report, mut reviewed: Report, template: &Template) -> Report {
     reviewed.schema = extracted.schema.clone();
+    // The sidecar holds the reviewer's values and statuses. Where the text is and what it
+    // says are the extraction's: a moved or copied pair names another path, and a forged
+    // span would slice the text off a character boundary.
+    reviewed.source = extracted.source.clone();
+    reviewed.narrative = extracted.narrative.clone();
+    for (table, from) in reviewed.tables.iter_mut().zip(&extracted.tables) {
+        table.found = from.found;
+        for (row, from) in table.rows.iter_mut().zip(&from.rows) {
+            row.span = from.span;
+            for (cell, from) in row.cells.iter_mut().zip(&from.cells) {
+                cell.raw.clone_from(&from.raw);
+                cell.span = from.span;
+                cell.place = from.place;
+                cell.candidates.clone_from(&from.candidates);
+                cell.suggestion.clone_from(&from.suggestion);
+            }
+        }
+    }
     reviewed.findings = extracted
         .findings
         .iter()
@@ -914,10 +875,9 @@ mod tests {
         let mut e = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
         e.claim();
         assert!(e.read_only.is_none());
-        assert_eq!(
-            std::fs::read_to_string(&lock_path).unwrap(),
-            std::process::id().to_string()
-        );
+        assert!(std::fs::read_to_string(&lock_path)
+            .unwrap()
+            .contains(&format!("\npid {}\n", std::process::id())));
         drop(e);
         assert!(
             !Path::new(&lock_path).exists(),

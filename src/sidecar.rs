@@ -8,11 +8,17 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::files::SmallFile;
 use crate::history::{Action, CellChange, CellState, History, Step};
 use crate::model::{format_value, CellStatus, Report};
 
+mod validate;
+
 /// Schema identifier of review sidecars.
 pub const REVIEW_SCHEMA: &str = "tablereview.review/1";
+/// The largest sidecar read: a 200-cell report with about 100,000 logged edits. Past this a
+/// load costs seconds and gigabytes (99 MB took 1.17 GB), so it is refused in one line.
+pub const MAX_SIDECAR_BYTES: u64 = 32 << 20;
 /// File suffix of review sidecars.
 pub const SIDECAR_SUFFIX: &str = "reviewed.json";
 
@@ -75,13 +81,29 @@ pub struct Sidecar {
 
 /// Reads a sidecar; `Ok(None)` when there is none.
 pub fn load(path: &Path) -> Result<Option<Sidecar>> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::files::read_small(path, MAX_SIDECAR_BYTES) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
+        Err(SmallFile::Missing) => return Ok(None),
+        Err(SmallFile::Io(source)) => {
             return Err(Error::Read {
                 path: path.into(),
                 source,
+            })
+        }
+        Err(SmallFile::NotRegular) => {
+            return Err(Error::Sidecar {
+                path: path.into(),
+                message: "not a regular file".into(),
+            })
+        }
+        Err(SmallFile::TooLarge(n)) => {
+            return Err(Error::Sidecar {
+                path: path.into(),
+                message: format!(
+                    "{} MB is more than any review holds (at most {} MB, about 100,000 edits)",
+                    n >> 20,
+                    MAX_SIDECAR_BYTES >> 20
+                ),
             })
         }
     };
@@ -101,12 +123,15 @@ pub fn load(path: &Path) -> Result<Option<Sidecar>> {
             message,
         });
     }
-    serde_json::from_value(value)
-        .map(Some)
-        .map_err(|e| Error::Sidecar {
-            path: path.into(),
-            message: e.to_string(),
-        })
+    let side: Sidecar = serde_json::from_value(value).map_err(|e| Error::Sidecar {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
+    validate::check(&side).map_err(|message| Error::SidecarInvalid {
+        path: path.into(),
+        message,
+    })?;
+    Ok(Some(side))
 }
 
 /// Rebuilds the undo and redo stacks from an edit log, so undo works across reopening.
@@ -221,5 +246,18 @@ mod tests {
         std::fs::write(&p, br#"{"schema":"tablereview.review/9"}"#).unwrap();
         assert!(load(&p).unwrap_err().to_string().contains("newer"));
         assert_eq!(load(&dir.path().join("none.json")).unwrap(), None);
+    }
+
+    #[test]
+    fn a_sidecar_past_the_size_limit_is_refused_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.reviewed.json");
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(MAX_SIDECAR_BYTES + 1).unwrap();
+        let err = load(&p).unwrap_err().to_string();
+        assert!(
+            err.contains("x.reviewed.json") && err.contains("at most 32 MB"),
+            "{err}"
+        );
     }
 }

@@ -176,3 +176,22 @@ fn a_damaged_or_unwritable_cache_only_costs_time() {
     std::fs::write(&blocked, b"").unwrap();
     assert_eq!(check(&blocked, &["--json"], reports.path()), (code, first));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_others_can_write_is_ignored_and_said_so_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let (reports, cache) = (corpus(), tempfile::tempdir().unwrap());
+    let (_, fresh, _) = run(cache.path(), &["--json"], reports.path());
+    // Anyone could now forge a record that prints "0 errors" for a report with errors.
+    std::fs::set_permissions(cache.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let (code, out, err) = run(cache.path(), &["--json"], reports.path());
+    assert_eq!(code, Some(1));
+    assert_eq!(results(&out), results(&fresh));
+    assert_eq!(answered(&err), 0, "{err}");
+    assert_eq!(
+        err.matches("can be written by others").count(),
+        1,
+        "said once: {err}"
+    );
+}

@@ -10,10 +10,30 @@ fn bin() -> Command {
     Command::cargo_bin("tablereview").unwrap()
 }
 
+/// A fixture in the pristine copy (never fixtures/ itself, which a review run may change).
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    common::pristine().join(name)
+}
+
+#[test]
+fn the_fixture_copy_leaves_out_what_a_review_run_leaves() {
+    for name in [
+        "000_7a2d16d58913ef59.reviewed.json",
+        "000_7a2d16d58913ef59.reviewed.json.lock",
+        "r.reviewed.stale-2026-01-01T00-00-00Z.json",
+        ".r.reviewed.json.Ab12Cd.tmp",
+    ] {
+        assert!(common::is_review_artefact(name), "{name}");
+    }
+    for name in [
+        "000_7a2d16d58913ef59.txt",
+        "seed000_filled.truth.json",
+        "x.pdf",
+    ] {
+        assert!(!common::is_review_artefact(name), "{name}");
+    }
+    assert!(fixture("000_7a2d16d58913ef59.txt").exists());
+    assert!(!fixture("").starts_with(common::fixtures()));
 }
 
 #[test]

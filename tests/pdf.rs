@@ -2,7 +2,9 @@
 //! limit: hostile files cost that file only, in one line that names it; good ones read with
 //! each value's page and box.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -13,10 +15,9 @@ fn bin() -> Command {
     c
 }
 
+/// A fixture in the pristine copy (never fixtures/ itself, which a review run may change).
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    common::pristine().join(name)
 }
 
 /// A PDF of the given numbered objects (object 1 the catalog), with a correct cross-reference

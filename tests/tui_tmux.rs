@@ -301,3 +301,104 @@ fn kill_9_after_edits_leaves_a_whole_sidecar_with_every_edit() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A tmux pane flag (`alternate_on`, `mouse_any_flag`) of the test's window.
+fn pane_flag(t: &Tmux, flag: &str) -> String {
+    let out = t.cmd(&[
+        "display-message",
+        "-p",
+        "-t",
+        "e2e",
+        &format!("#{{{flag}}}"),
+    ]);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn outside_signals_restore_the_terminal_and_remove_the_lock() {
+    if !tmux_available() {
+        return;
+    }
+    // One run per signal (4 runs): SIGINT, SIGQUIT, SIGUSR1 and SIGALRM, whose default ends
+    // the process at once, left the terminal raw, on the alternate screen, the mouse on and
+    // the lock behind.
+    let bin = env!("CARGO_BIN_EXE_tablereview");
+    for (name, sig) in [
+        ("int", libc::SIGINT),
+        ("quit", libc::SIGQUIT),
+        ("usr1", libc::SIGUSR1),
+        ("alrm", libc::SIGALRM),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("signal-probe.txt");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),
+            &report,
+        )
+        .unwrap();
+        let pidfile = dir.path().join("pid");
+        // The inner shell writes its id and becomes the review, so the signal goes to it and
+        // to nothing else.
+        let command = format!(
+            "sh -c 'echo $$ > {}; exec {bin} review {}'; echo review-ended-$?; sleep 30",
+            pidfile.display(),
+            report.display()
+        );
+        let t = Tmux::start(&format!("sig-{name}"), &command, 120, 30);
+        t.wait_for("report 1/1");
+        let lock = dir.path().join("signal-probe.reviewed.json.lock");
+        assert!(lock.exists(), "{name}: the review holds its lock");
+        assert_eq!(pane_flag(&t, "mouse_any_flag"), "1", "{name}: mouse on");
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        // SAFETY: kill(2) with the review's own process id and a signal number.
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
+        let screen = t.wait_for("review-ended-");
+        assert!(!screen.contains("report 1/1"), "{name}: {screen}");
+        assert_eq!(
+            pane_flag(&t, "alternate_on"),
+            "0",
+            "{name}: alternate screen left on"
+        );
+        assert_eq!(
+            pane_flag(&t, "mouse_any_flag"),
+            "0",
+            "{name}: mouse left on"
+        );
+        assert!(!lock.exists(), "{name}: the lock was left behind");
+    }
+}
+
+#[test]
+fn a_burst_of_keys_longer_than_one_read_is_handled_whole() {
+    if !tmux_available() {
+        return;
+    }
+    // 300 edits typed in one burst (1,092 bytes): the input source handled exactly the
+    // first 1,024 bytes and waited for the next key.
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("burst-probe.txt");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/003_9110b932e3d5ac2b.txt"),
+        &report,
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_tablereview");
+    let command = format!(
+        "LANG=C.UTF-8 exec {bin} review --reviewer b {}",
+        report.display()
+    );
+    let t = Tmux::start("burst", &command, 120, 30);
+    t.wait_for("report 1/1");
+    let burst: String = (1..=300).map(|i| format!("{i}\r")).collect();
+    assert!(burst.len() > 1024);
+    t.cmd(&["send-keys", "-t", "e2e", "-l", &burst]);
+    t.wait_for("= 300");
+    let side = tablereview::sidecar::load(&dir.path().join("burst-probe.reviewed.json"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(side.edits.len(), 300);
+}

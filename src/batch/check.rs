@@ -29,6 +29,16 @@ impl CheckOutput {
     }
 }
 
+/// How `check` judges each report: what it prints, whether it ignores reviews (`raw`),
+/// whether the series checks want its facts, and where its reviews are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct How<'a> {
+    pub output: CheckOutput,
+    pub raw: bool,
+    pub series: bool,
+    pub out_dir: Option<&'a Path>,
+}
+
 /// A report checked: what to print, whether a reviewer approved it, whether the cache
 /// answered, and what to remember when it was computed afresh.
 #[derive(Debug)]
@@ -47,14 +57,18 @@ pub struct Checked {
 /// record as the printed result (after it, with its length last).
 pub fn check_report(
     path: &Path,
-    output: CheckOutput,
-    raw: bool,
-    series: bool,
+    how: How<'_>,
     cache: Option<&CheckCache>,
 ) -> Result<Checked, Error> {
+    let How {
+        output,
+        raw,
+        series,
+        out_dir,
+    } = how;
     let bytes = crate::extract::read_report(path)?;
     // A sidecar changes the result without changing the report's bytes: never cached.
-    let text_only = raw || !crate::review::sidecar_path(path, None).exists();
+    let text_only = raw || !crate::review::sidecar_path(path, out_dir).exists();
     // A record with facts is another mode's: a run without the series checks never sees one.
     let mode = match (output.cache_mode(), series) {
         (m, false) => m.to_string(),
@@ -76,7 +90,7 @@ pub fn check_report(
     let (report, approved) = if text_only {
         (crate::extract::extract_bytes(path, &bytes)?.0, false)
     } else {
-        let (report, review) = crate::review::reviewed_report(path, None)?;
+        let (report, review) = crate::review::reviewed_report(path, out_dir)?;
         let approved = review.is_some_and(|r| r.status == crate::sidecar::ReviewStatus::Approved);
         (report, approved)
     };

@@ -1,5 +1,5 @@
-//! The terminal runtime: set-up and restore (also on panic, Ctrl-C, SIGTERM, SIGHUP), the
-//! event loop, and drawing.
+//! The terminal runtime: set-up and restore (also on panic, Ctrl-C, and SIGTERM, SIGHUP,
+//! SIGINT, SIGQUIT, SIGUSR1, SIGUSR2 or SIGALRM from outside), the event loop, and drawing.
 //!
 //! Terminal events are read on their own thread and handed over a channel, so the main loop
 //! wakes at least every 250 ms whatever the terminal does: crossterm's reader can spin without
@@ -43,7 +43,13 @@ pub fn run(first: PathBuf, rest: ReportWalk, options: Options) -> anyhow::Result
     // Open the first report before touching the terminal, so a bad file is a plain message.
     dispatch(&mut app, Msg::Resize(100, 30));
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+    // Every signal whose default would end the process without restoring the terminal or
+    // removing the lock ends the loop instead (Ctrl-C is a key in raw mode; a SIGINT, SIGQUIT,
+    // SIGUSR1 or SIGALRM from outside left the terminal raw and the lock behind). A second one
+    // while the first is handled ends the process at once, as the default would have.
+    use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+    for sig in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM] {
+        signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&stop))?;
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
     let previous = std::panic::take_hook();

@@ -11,6 +11,42 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// Whether a file name is something a reviewer's run leaves beside reports (a review, its
+/// lock or backup, a temp file), which a copy of the fixtures leaves out.
+pub fn is_review_artefact(name: &str) -> bool {
+    name.contains(".reviewed.")
+        || name.ends_with(".lock")
+        || (name.starts_with('.') && name.ends_with(".tmp"))
+}
+
+/// The fixtures as committed, copied once per test process into the target's temp folder
+/// without what a review run left in them: running the README's `review fixtures/…` and then
+/// `cargo test` changed a test's count through the sidecars it wrote there.
+pub fn pristine() -> &'static Path {
+    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let to = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("pristine-fixtures-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&to);
+        copy_tree(&fixtures(), &to);
+        to
+    })
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        let t = e.file_type().unwrap();
+        if t.is_dir() {
+            copy_tree(&e.path(), &to.join(&name));
+        } else if t.is_file() && !is_review_artefact(&name) {
+            std::fs::copy(e.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
 /// Copies fixtures (by stem prefix, e.g. "000") into a fresh temp folder.
 pub fn copy_fixtures(prefixes: &[&str]) -> (tempfile::TempDir, Vec<PathBuf>) {
     let dir = tempfile::tempdir().unwrap();

@@ -167,16 +167,18 @@ fn status_of(cell: &crate::model::Cell) -> &'static str {
 
 /// Builds the record of one report file (reviewed values where a sidecar exists).
 pub fn record(source: &Path, options: &Options) -> Result<(Record, Option<ReviewStatus>)> {
-    record_and_facts(source, options, false).map(|(r, s, _)| (r, s))
+    record_and_facts(source, None, options, false).map(|(r, s, _)| (r, s))
 }
 
-/// [`record`], with what the series checks need of the report; `edits` adds the review log.
+/// [`record`], with what the series checks need of the report; reviews are read from
+/// `out_dir` when given (as `review --out-dir` keeps them); `edits` adds the review log.
 pub fn record_and_facts(
     source: &Path,
+    out_dir: Option<&Path>,
     options: &Options,
     edits: bool,
 ) -> Result<(Record, Option<ReviewStatus>, Facts)> {
-    let (report, review) = review::reviewed_report(source, None)?;
+    let (report, review) = review::reviewed_report(source, out_dir)?;
     let facts = Facts::of(&report);
     let status = match review.as_ref().map(|r| r.status) {
         None => "unreviewed",
@@ -192,7 +194,7 @@ pub fn record_and_facts(
     );
     rec.source = source.display().to_string();
     if edits && review.is_some() {
-        let side = review::sidecar_path(source, None);
+        let side = review::sidecar_path(source, out_dir);
         if let Some(s) = crate::sidecar::load(&side)? {
             rec.edits = s.edits;
         }

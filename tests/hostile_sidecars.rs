@@ -554,4 +554,25 @@ fn out_dir_keeps_each_folders_reviews_apart_and_check_reads_them() {
     let without = run(&[]);
     assert_ne!(with, without, "the reviews change the result");
     assert!(with.contains("23 ≠") && with.contains("41 ≠"), "{with}");
+    // And so does export (issue 16 item 3).
+    let export = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let out = Command::cargo_bin("tablereview")
+            .unwrap()
+            .args(["export", "-q", "-o", "-"])
+            .args(extra)
+            .args(&reports)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|v: &serde_json::Value| v.get("kind").is_none())
+            .collect()
+    };
+    let with = export(&["--out-dir", out.to_str().unwrap()]);
+    let values: Vec<_> = with.iter().map(|r| r["values"][CELL].as_f64()).collect();
+    assert_eq!(values, [Some(23.0), Some(41.0)]);
+    assert!(with.iter().all(|r| r["status"] == "in_progress"));
+    let without = export(&[]);
+    assert!(without.iter().all(|r| r["status"] == "unreviewed"));
 }

@@ -52,6 +52,9 @@ pub struct ExportArgs {
     /// A second CSV header row with the Chinese labels.
     #[arg(long)]
     pub labels: bool,
+    /// Read reviews from this folder, as `review --out-dir` wrote them.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// Write what could be read even when some reports could not (exit code 2 still).
     #[arg(long)]
     pub partial: bool,
@@ -110,6 +113,10 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         let clash = reports.iter().find(|r| {
             files::same_file(r, output)
                 || files::same_place(&files::sibling(r, crate::sidecar::SIDECAR_SUFFIX), output)
+                || files::same_place(
+                    &crate::review::sidecar_path(r, args.out_dir.as_deref()),
+                    output,
+                )
         });
         if let Some(r) = clash {
             anyhow::bail!(
@@ -133,7 +140,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let mut facts = Vec::new();
     batch::ordered(
         &reports,
-        |path| ex::record_and_facts(path, &options, edits),
+        |path| ex::record_and_facts(path, args.out_dir.as_deref(), &options, edits),
         |_, result| -> anyhow::Result<()> {
             if let Some(b) = &bar {
                 b.inc(1);

@@ -71,6 +71,9 @@ pub struct Sidecar {
     pub review: ReviewState,
     pub edits: Vec<EditRecord>,
     pub diff: String,
+    /// Warnings a reviewer dismissed, with why; absent in sidecars written before there were any.
+    #[serde(default)]
+    pub dismissed: Vec<crate::model::Dismissal>,
 }
 
 /// Reads a sidecar; `Ok(None)` when there is none.

@@ -105,6 +105,9 @@ pub enum Command {
         #[command(flatten)]
         series: SeriesArgs,
     },
+    /// Print the review screen's active keymap as TOML (`action = ["key", …]`), to copy into
+    /// keys.toml in the config folder ($TABLEREVIEW_CONFIG_DIR, else $XDG_CONFIG_HOME/tablereview).
+    Keys,
     /// Print a report's grid as text.
     Show {
         /// Report text file.
@@ -204,6 +207,7 @@ pub fn run(cli: Cli) -> ExitCode {
             series,
         } => check(&paths, json, raw, quiet, no_cache, &series),
         Command::Show { file, format } => show(&file, format),
+        Command::Keys => keys(),
         Command::Review {
             paths,
             reviewer,
@@ -641,6 +645,16 @@ fn show(file: &Path, format: ShowFormat) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `keys`: the active keymap; a bad keys file is named on stderr and the defaults printed.
+fn keys() -> anyhow::Result<ExitCode> {
+    let (map, warning) = crate::tui::keymap::Keymap::load(crate::config::dir().as_deref());
+    if let Some(w) = warning {
+        eprintln!("tablereview: {w}");
+    }
+    std::io::stdout().write_all(map.to_toml().as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn review(
     paths: Vec<PathBuf>,
     reviewer: Option<String>,
@@ -679,7 +693,13 @@ fn review(
         LangArg::En => "en",
         LangArg::Zh => "zh",
     }));
+    let (keymap, keys_warning) = crate::tui::keymap::Keymap::load(crate::config::dir().as_deref());
+    if let Some(w) = &keys_warning {
+        eprintln!("tablereview: {w}");
+    }
     let options = crate::tui::Options {
+        keymap: std::sync::Arc::new(keymap),
+        notice: keys_warning,
         reviewer: crate::review::reviewer_name(reviewer.as_deref()),
         out_dir,
         lang,

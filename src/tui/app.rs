@@ -22,6 +22,10 @@ pub struct Options {
     pub color: bool,
     /// Which names are one body, for the checks across reports; None: those checks are off.
     pub bodies: Option<crate::check::series::Bodies>,
+    /// The active keys (defaults, or the reviewer's keys.toml).
+    pub keymap: std::sync::Arc<super::keymap::Keymap>,
+    /// A message for the first screen (a bad keys file).
+    pub notice: Option<String>,
 }
 
 impl Default for Options {
@@ -34,6 +38,8 @@ impl Default for Options {
             ambiguous_wide: false,
             color: true,
             bodies: Some(Default::default()),
+            keymap: Default::default(),
+            notice: None,
         }
     }
 }
@@ -51,6 +57,8 @@ pub enum PromptKind {
     ApproveReason,
     RejectReason,
     Search,
+    /// Why the finding (an index into the report's findings) is dismissed.
+    DismissReason(usize),
 }
 
 /// A one-line editor with readline keys.
@@ -142,6 +150,10 @@ pub enum Mode {
     ConfirmAcceptAll(usize),
     /// A finding across reports: both reports' cells and source lines side by side.
     Compare(Box<crate::check::series::SeriesFinding>),
+    /// Every finding of the report, errors first; `selected` is a position in that list.
+    Findings {
+        selected: usize,
+    },
 }
 
 /// The selected cell: table, row and cell index within the row.
@@ -237,14 +249,18 @@ pub struct App {
 impl App {
     /// A queue of reports; nothing is opened until `update` loads the first.
     pub fn new(paths: Vec<PathBuf>, options: Options) -> Self {
+        let notice = options
+            .notice
+            .clone()
+            .map(|text| Notice { text, error: true });
         App {
             options,
+            notice,
             queue: paths.into_iter().map(Entry::new).collect(),
             current: 0,
             cursor: Cursor::default(),
             focus: Focus::Grid,
             mode: Mode::Normal,
-            notice: None,
             source_scroll: None,
             search_hit: None,
             last_search: String::new(),
@@ -326,7 +342,7 @@ pub struct Flag {
 pub fn flags(report: &Report) -> HashMap<String, Flag> {
     let mut out: HashMap<String, Flag> = HashMap::new();
     let mut identity_count: HashMap<&str, usize> = HashMap::new();
-    for f in &report.findings {
+    for f in report.findings.iter().filter(|f| f.dismissed.is_none()) {
         let is_identity = f.rule.starts_with('H') || f.rule.starts_with('S');
         for key in &f.cells {
             let e = out.entry(key.clone()).or_default();

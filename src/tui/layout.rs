@@ -223,6 +223,7 @@ pub fn cell_mark(cell: &Cell, flag: Option<&Flag>) -> char {
         CellStatus::Edited => '+',
         CellStatus::Confirmed => '=',
         CellStatus::Ok if flag.severity == Some(Severity::Error) => '!',
+        CellStatus::Ok if flag.severity == Some(Severity::Warning) => '^',
         CellStatus::Ok => ' ',
     }
 }

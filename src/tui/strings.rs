@@ -39,6 +39,16 @@ impl Lang {
     }
 }
 
+/// A count in words: the first form for one, the second (with `{n}`) for any other number,
+/// so a message reads `1 cell`, not `1 cells`.
+pub fn counted(forms: [&str; 2], n: usize) -> String {
+    if n == 1 {
+        forms[0].to_string()
+    } else {
+        forms[1].replace("{n}", &n.to_string())
+    }
+}
+
 /// The catalogue.
 #[derive(Debug)]
 pub struct Strings {
@@ -61,7 +71,6 @@ pub struct Strings {
     pub col_org: &'static str,
     pub col_year: &'static str,
     pub col_status: &'static str,
-    pub hint: &'static str,
     pub edit_prompt: &'static str,
     pub search_prompt: &'static str,
     pub approve_prompt: &'static str,
@@ -127,6 +136,30 @@ pub struct Strings {
     pub h_editor: &'static str,
     pub h_open_related: &'static str,
     pub h_compare: &'static str,
+    pub h_confirm_next: &'static str,
+    pub h_confirm_row: &'static str,
+    pub h_confirm_table: &'static str,
+    pub h_confirm_blanks: &'static str,
+    pub h_findings: &'static str,
+    pub h_dismiss: &'static str,
+    pub h_next_unreviewed: &'static str,
+    /// Short words of the hint line, in the order of `keymap::HINT_ACTIONS`.
+    pub hint_labels: [&'static str; 9],
+    /// How many cells a bulk confirmation confirmed: one, several (`{n}` is the number).
+    pub confirmed_n: [&'static str; 2],
+    pub nothing_to_confirm: &'static str,
+    pub findings_title: &'static str,
+    pub findings_footer: &'static str,
+    pub no_findings: &'static str,
+    pub dismiss_prompt: &'static str,
+    pub dismissed: &'static str,
+    pub undismissed: &'static str,
+    /// The mark of a dismissed finding in the panel, before its reason.
+    pub dismissed_tag: &'static str,
+    pub error_word: &'static str,
+    pub warning_word: &'static str,
+    pub no_warning_here: &'static str,
+    pub no_unreviewed: &'static str,
     /// Top line: how many findings across reports the open report has.
     pub across_reports: &'static str,
     pub no_related: &'static str,
@@ -159,7 +192,6 @@ pub static EN: Strings = Strings {
     col_org: "organisation",
     col_year: "year",
     col_status: "status",
-    hint: "n next flag · e edit · c confirm · u undo · a approve · ] next report · ? help · q quit",
     edit_prompt: "value",
     search_prompt: "search",
     approve_prompt: "errors are open; reason to approve anyway",
@@ -207,7 +239,7 @@ pub static EN: Strings = Strings {
     text_says: "text",
     h_reapply: "stale review: re-apply the edits that still fit the changed text",
     h_start_over: "stale review: start over (the old review is kept as a backup)",
-    h_approve: "approve the report",
+    h_approve: "approve the report, then open the next",
     h_reject: "reject the report",
     h_next_report: "next report",
     h_prev_report: "previous report",
@@ -221,6 +253,37 @@ pub static EN: Strings = Strings {
     h_editor: "in the editor: Enter commit · Esc cancel · Ctrl-a/e start/end · Ctrl-u/k kill · Ctrl-w word",
     h_open_related: "open the other report of a finding across reports, at its cell",
     h_compare: "both reports' cells and source lines side by side",
+    h_confirm_next: "confirm a flagged cell, go to the next; else edit",
+    h_confirm_row: "confirm every cell of the row as it stands",
+    h_confirm_table: "confirm every cell of the table as it stands",
+    h_confirm_blanks: "confirm every blank of the report as 0",
+    h_findings: "every finding, errors first (Enter jumps, d dismisses)",
+    h_dismiss: "dismiss the cell's warning, with a reason",
+    h_next_unreviewed: "next report not yet approved or rejected",
+    hint_labels: [
+        "next flag",
+        "confirm",
+        "blanks=0",
+        "findings",
+        "undo",
+        "approve",
+        "next report",
+        "help",
+        "quit",
+    ],
+    confirmed_n: ["1 cell confirmed", "{n} cells confirmed"],
+    nothing_to_confirm: "nothing left to confirm here",
+    findings_title: "Findings",
+    findings_footer: "Enter go to its cells · d dismiss / restore a warning · Esc close",
+    no_findings: "no findings in this report",
+    dismiss_prompt: "reason for dismissing this warning",
+    dismissed: "warning dismissed",
+    undismissed: "warning restored",
+    dismissed_tag: "dismissed",
+    error_word: "error",
+    warning_word: "warning",
+    no_warning_here: "no open warning names this cell (f lists every finding)",
+    no_unreviewed: "every other report is approved or rejected",
     across_reports: "across reports",
     no_related: "no finding across reports names this report",
     opened_related: "opened the other report of the finding",
@@ -252,7 +315,6 @@ pub static ZH: Strings = Strings {
     col_org: "单位",
     col_year: "年度",
     col_status: "状态",
-    hint: "n 下一个标记 · e 编辑 · c 确认 · u 撤销 · a 通过 · ] 下一份 · ? 帮助 · q 退出",
     edit_prompt: "数值",
     search_prompt: "搜索",
     approve_prompt: "仍有错误；请填写通过理由",
@@ -300,7 +362,7 @@ pub static ZH: Strings = Strings {
     text_says: "正文",
     h_reapply: "审核已过期：重新应用仍然适用的修改",
     h_start_over: "审核已过期：重新开始（旧审核另存备份）",
-    h_approve: "通过该报告",
+    h_approve: "通过该报告并打开下一份",
     h_reject: "退回该报告",
     h_next_report: "下一份报告",
     h_prev_report: "上一份报告",
@@ -314,6 +376,37 @@ pub static ZH: Strings = Strings {
     h_editor: "编辑时：Enter 提交 · Esc 取消 · Ctrl-a/e 行首/行尾 · Ctrl-u/k 删除 · Ctrl-w 删词",
     h_open_related: "打开跨报告问题涉及的另一份报告并选中对应单元格",
     h_compare: "并排显示两份报告的对应单元格和原文行",
+    h_confirm_next: "确认标记的单元格并跳到下一个；否则编辑",
+    h_confirm_row: "按现值确认整行",
+    h_confirm_table: "按现值确认整张表",
+    h_confirm_blanks: "将报告中所有空白确认为 0",
+    h_findings: "问题列表：全部问题，错误在前（Enter 跳转，d 忽略）",
+    h_dismiss: "说明理由后忽略该单元格的警告",
+    h_next_unreviewed: "下一份尚未通过或退回的报告",
+    hint_labels: [
+        "下一个标记",
+        "确认",
+        "空白记 0",
+        "问题列表",
+        "撤销",
+        "通过",
+        "下一份",
+        "帮助",
+        "退出",
+    ],
+    confirmed_n: ["已确认 1 个单元格", "已确认 {n} 个单元格"],
+    nothing_to_confirm: "这里没有需要确认的单元格",
+    findings_title: "问题",
+    findings_footer: "Enter 跳到单元格 · d 忽略/恢复警告 · Esc 关闭",
+    no_findings: "该报告没有问题",
+    dismiss_prompt: "忽略该警告的理由",
+    dismissed: "已忽略警告",
+    undismissed: "已恢复警告",
+    dismissed_tag: "已忽略",
+    error_word: "错误",
+    warning_word: "警告",
+    no_warning_here: "没有待处理的警告涉及该单元格（f 列出全部问题）",
+    no_unreviewed: "其他报告均已通过或退回",
     across_reports: "跨报告",
     no_related: "没有涉及本报告的跨报告问题",
     opened_related: "已打开该问题涉及的另一份报告",
@@ -340,7 +433,7 @@ mod tests {
     fn both_catalogues_fill_every_table_name() {
         for s in [&EN, &ZH] {
             assert!(s.tables.iter().all(|t| !t.is_empty()));
-            assert!(!s.hint.is_empty() && !s.h_quit.is_empty());
+            assert!(!s.hint_labels[0].is_empty() && !s.h_quit.is_empty());
         }
     }
 }

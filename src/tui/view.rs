@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 mod compare;
+mod findings;
 
 use super::app::{App, Focus, Mode, PromptKind};
-use super::keymap::help_lines;
 use super::layout::{self, areas, cell_mark, cell_value_text, grid_geom, too_small, width_safe};
 use super::strings::Strings;
 use super::update::queue_order;
@@ -40,7 +40,7 @@ impl Theme {
             '!' => self.fg(Color::Red).add_modifier(Modifier::BOLD),
             '?' => self.fg(Color::Magenta).add_modifier(Modifier::BOLD),
             '*' => self.fg(Color::Cyan),
-            '_' => self.fg(Color::Yellow),
+            '_' | '^' => self.fg(Color::Yellow),
             '+' => self.fg(Color::Green),
             '=' => self.fg(Color::Green).add_modifier(Modifier::DIM),
             _ => Style::default(),
@@ -78,6 +78,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Mode::Help => draw_help(app, frame, size, s),
         Mode::Queue { selected } => draw_queue(app, frame, size, *selected, s),
         Mode::Compare(f) => compare::draw(app, frame, size, f, s),
+        Mode::Findings { selected } => findings::draw(app, frame, size, *selected, &theme, s),
         _ => {}
     }
 }
@@ -231,19 +232,30 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
     let block = pane_block(app, s.grid, app.focus == Focus::Grid);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // Table tabs.
+    let flags = layout::report_flags(app);
+    // Table tabs; one holding a cell an error names says so.
+    let has_error = |id: &str| {
+        flags.iter().any(|(k, f)| {
+            f.severity == Some(crate::model::Severity::Error)
+                && k.strip_prefix(id).is_some_and(|r| r.starts_with('.'))
+        })
+    };
     let tabs: Vec<Span> = report
         .tables
         .iter()
         .enumerate()
         .flat_map(|(i, t)| {
-            let style = if i == app.cursor.table {
-                Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+            let error = !t.found || has_error(&t.id);
+            let mut style = if error {
+                theme.fg(Color::Red)
             } else {
                 Style::default()
             };
+            if i == app.cursor.table {
+                style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+            }
             let name = s.tables.get(i).copied().unwrap_or(t.id.as_str());
-            let found = if t.found { "" } else { " !" };
+            let found = if error { " !" } else { "" };
             [
                 Span::styled(format!(" {name}{found} "), style),
                 Span::raw(" "),
@@ -260,7 +272,6 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
         return;
     };
     let table = &report.tables[app.cursor.table];
-    let flags = layout::report_flags(app);
     let approved = app
         .doc()
         .is_some_and(|d| d.state.status == ReviewStatus::Approved);
@@ -375,7 +386,7 @@ fn status_line(app: &App, s: &Strings) -> String {
         .current
         .findings
         .iter()
-        .filter(|f| f.cells.contains(&key))
+        .filter(|f| f.cells.contains(&key) && f.dismissed.is_none())
         .max_by_key(|f| (f.severity, f.rule.starts_with('H')));
     // A finding across reports names the other report; shown unless the report's own
     // finding here is an error.
@@ -414,6 +425,7 @@ fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
                 Mode::Prompt(PromptKind::ApproveReason, _) => s.approve_prompt,
                 Mode::Prompt(PromptKind::RejectReason, _) => s.reject_prompt,
                 Mode::Prompt(PromptKind::Search, _) => s.search_prompt,
+                Mode::Prompt(PromptKind::DismissReason(_), _) => s.dismiss_prompt,
                 _ => s.edit_prompt,
             };
             let prefix = format!("{label}: ");
@@ -445,7 +457,7 @@ fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
             None => match app.doc().and_then(|d| d.read_only.clone()) {
                 Some(why) => (why, theme.fg(Color::Red)),
                 None => (
-                    s.hint.to_string(),
+                    app.options.keymap.hint(s, area.width as usize),
                     Style::default().add_modifier(Modifier::DIM),
                 ),
             },
@@ -482,7 +494,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
-    let lines = help_lines(s);
+    let lines = app.options.keymap.help_lines(s);
     let key_w = lines
         .iter()
         .map(|(k, _)| layout::str_width(k, false))
@@ -501,13 +513,6 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
         })
         .collect();
     text.push(Line::from(format!(" {}", s.h_editor)));
-    let rect = centered(area, 84, text.len() as u16 + 2);
-    clear_overlay(frame, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(borders(app))
-        .title(format!(" {} ", s.help_title))
-        .title_bottom(format!(" {} ", s.help_footer));
     let safe_text: Vec<Line> = if app.options.ambiguous_wide || app.options.ascii {
         text.into_iter()
             .map(|l| {
@@ -522,14 +527,38 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
     } else {
         text
     };
-    // On a short terminal the list scrolls (↑ ↓).
-    frame.render_widget(
-        Paragraph::new(safe_text)
-            .block(block)
-            .scroll((app.help_scroll, 0)),
-        rect,
-    );
+    // Two columns where the terminal is wide enough for two lists side by side.
+    let columns = if area.width >= 2 * HELP_W + 2 { 2 } else { 1 };
+    let per_column = safe_text.len().div_ceil(columns);
+    let rect = centered(area, HELP_W * columns as u16 + 2, per_column as u16 + 2);
+    clear_overlay(frame, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(borders(app))
+        .title(format!(" {} ", s.help_title))
+        .title_bottom(format!(" {} ", s.help_footer));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut rest = safe_text;
+    for c in 0..columns {
+        let take = per_column.min(rest.len());
+        let column: Vec<Line> = rest.drain(..take).collect();
+        let x = inner.x + (c as u16) * HELP_W;
+        let w = if c + 1 == columns {
+            inner.width.saturating_sub((c as u16) * HELP_W)
+        } else {
+            HELP_W
+        };
+        // On a short terminal the list scrolls (↑ ↓).
+        frame.render_widget(
+            Paragraph::new(column).scroll((app.help_scroll, 0)),
+            Rect::new(x, inner.y, w, inner.height),
+        );
+    }
 }
+
+/// Width of one column of the help.
+const HELP_W: u16 = 84;
 
 /// The folder all the queue's reports share, so the list shows paths below it.
 fn queue_base(app: &App) -> Option<std::path::PathBuf> {

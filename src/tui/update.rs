@@ -39,7 +39,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
     if !matches!(
         msg,
-        Msg::Saved(_) | Msg::Resize(..) | Msg::Summarized(..) | Msg::Listed(_)
+        Msg::Saved(_)
+            | Msg::Resize(..)
+            | Msg::Summarized(..)
+            | Msg::Listed(_)
+            | Msg::ListingDone(_)
     ) {
         app.notice = None;
     }

@@ -31,6 +31,12 @@ pub(super) fn queue_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 selected: (selected + PAGE).min(n.saturating_sub(1)),
             }
         }
+        Msg::RowStart | Msg::G => app.mode = Mode::Queue { selected: 0 },
+        Msg::RowEnd | Msg::Bottom => {
+            app.mode = Mode::Queue {
+                selected: n.saturating_sub(1),
+            }
+        }
         Msg::SortQueue => {
             app.sort = match app.sort {
                 SortKey::File => SortKey::Errors,

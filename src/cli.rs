@@ -697,9 +697,12 @@ fn review(
     if let Some(w) = &keys_warning {
         eprintln!("tablereview: {w}");
     }
+    let config_dir = crate::config::dir();
     let options = crate::tui::Options {
         keymap: std::sync::Arc::new(keymap),
         notice: keys_warning,
+        resume: crate::tui::last_report(config_dir.as_deref()),
+        config_dir,
         reviewer: crate::review::reviewer_name(reviewer.as_deref()),
         out_dir,
         lang,

@@ -186,3 +186,123 @@ fn approving_moves_on_and_the_next_unreviewed_report_skips_decided_ones() {
         "every other report is approved or rejected"
     );
 }
+
+fn options() -> tablereview::tui::Options {
+    tablereview::tui::Options {
+        reviewer: "tester".into(),
+        color: false,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_queue_reopens_at_the_report_last_worked_on_even_when_it_is_listed_late() {
+    let (dir, paths) = copy_fixtures(&["000", "001", "002"]);
+    let config = dir.path().join("config");
+    // A session that edits 001 remembers it.
+    let mut a = App::new(
+        paths.clone(),
+        tablereview::tui::Options {
+            config_dir: Some(config.clone()),
+            ..options()
+        },
+    );
+    send(
+        &mut a,
+        [Msg::Resize(100, 30), Msg::NextReport, Msg::ConfirmNext],
+    );
+    let last = tablereview::tui::last_report(Some(&config)).unwrap();
+    assert_eq!(last, std::path::absolute(&paths[1]).unwrap());
+    drop(a);
+    // The next opens there.
+    let mut b = App::new(
+        paths.clone(),
+        tablereview::tui::Options {
+            resume: Some(last.clone()),
+            ..options()
+        },
+    );
+    send(&mut b, [Msg::Resize(100, 30)]);
+    assert_eq!(b.current, 1);
+    assert_eq!(
+        b.notice.as_ref().unwrap().text,
+        "opened at the report you last worked on"
+    );
+    // A queue still being walked jumps there when it is listed, unless the reviewer moved.
+    let mut c = App::new(
+        vec![paths[0].clone()],
+        tablereview::tui::Options {
+            resume: Some(last.clone()),
+            ..options()
+        },
+    )
+    .listing();
+    send(
+        &mut c,
+        [Msg::Resize(100, 30), Msg::Listed(paths[1..].to_vec())],
+    );
+    assert_eq!(c.current, 1);
+    let mut d = App::new(
+        vec![paths[0].clone()],
+        tablereview::tui::Options {
+            resume: Some(last),
+            ..options()
+        },
+    )
+    .listing();
+    send(
+        &mut d,
+        [
+            Msg::Resize(100, 30),
+            Msg::NextFlag,
+            Msg::Listed(paths[1..].to_vec()),
+        ],
+    );
+    assert_eq!(d.current, 0, "the reviewer has started here");
+}
+
+#[test]
+fn the_queue_filters_by_rule_severity_status_and_text_and_steps_within_the_result() {
+    let (_d, paths) = copy_fixtures(&["000", "001", "002", "003", "004"]);
+    let mut a = App::new(paths, options());
+    send(&mut a, [Msg::Resize(100, 30)]);
+    for i in 0..a.queue.len() {
+        let s = tablereview::tui::update::summary_of(&a.queue[i].path, None).unwrap();
+        send(&mut a, [Msg::Summarized(i, Ok(s))]);
+    }
+    let filtered = |a: &mut App, text: &str| -> Vec<String> {
+        send(a, [Msg::ToggleQueue, Msg::Search]);
+        send(
+            a,
+            [Msg::Editor(tablereview::tui::msg::EditorKey::KillToStart)],
+        );
+        type_line(a, text);
+        assert_eq!(a.mode, Mode::Queue { selected: 0 });
+        let names = tablereview::tui::update::queue_order(a)
+            .into_iter()
+            .map(|i| a.queue[i].path.file_name().unwrap().to_string_lossy()[..3].to_string())
+            .collect();
+        send(a, [Msg::Close]);
+        names
+    };
+    assert_eq!(filtered(&mut a, "rule:narrative"), ["000"]);
+    assert_eq!(filtered(&mut a, "errors"), ["004"]);
+    assert_eq!(filtered(&mut a, "rule:suggestion errors"), ["004"]);
+    assert_eq!(filtered(&mut a, "忻州"), ["001"]);
+    assert_eq!(filtered(&mut a, "status:unreviewed").len(), 5);
+    assert_eq!(filtered(&mut a, "status:approved").len(), 0);
+    // Stepping stays within the filter: End is its last entry, Enter opens it.
+    assert_eq!(filtered(&mut a, "warnings"), ["000", "001", "002", "004"]);
+    send(&mut a, [Msg::ToggleQueue, Msg::RowEnd, Msg::StartEdit]);
+    assert_eq!(a.current, 4);
+    send(
+        &mut a,
+        [
+            Msg::ToggleQueue,
+            Msg::RowStart,
+            Msg::Move(tablereview::tui::msg::Dir::Down),
+            Msg::StartEdit,
+        ],
+    );
+    assert_eq!(a.current, 1);
+}

@@ -149,6 +149,12 @@ fn the_queue_is_stepped_by_approve_next_unreviewed_and_its_list_ends() {
     t.wait_for("report 3/3");
     t.keys(&["L", "Home", "Enter"]);
     t.wait_for("report 1/3");
+    // Filtered to one report by its name, then opened.
+    t.keys(&["L", "/", "b.txt", "Enter"]);
+    let screen = t.wait_for("filter: b.txt");
+    assert!(!screen.contains("c.txt"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("report 2/3");
     t.keys(&["q"]);
     assert!(t.wait_exit());
     assert_eq!(sidecar(&a)["review"]["status"], "approved");

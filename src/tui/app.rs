@@ -26,6 +26,10 @@ pub struct Options {
     pub keymap: std::sync::Arc<super::keymap::Keymap>,
     /// A message for the first screen (a bad keys file).
     pub notice: Option<String>,
+    /// Where the last session saved (config/last-report is kept up to date), if anywhere.
+    pub config_dir: Option<PathBuf>,
+    /// The report last worked on: the queue opens there when it holds it.
+    pub resume: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -40,6 +44,8 @@ impl Default for Options {
             bodies: Some(Default::default()),
             keymap: Default::default(),
             notice: None,
+            config_dir: None,
+            resume: None,
         }
     }
 }
@@ -57,6 +63,8 @@ pub enum PromptKind {
     ApproveReason,
     RejectReason,
     Search,
+    /// The queue list's filter.
+    QueueFilter,
     /// Why the finding (an index into the report's findings) is dismissed.
     DismissReason(usize),
 }
@@ -173,6 +181,8 @@ pub struct Summary {
     pub reviewed: bool,
     pub errors: usize,
     pub warnings: usize,
+    /// Rules of the report's open findings, each once (the queue's `rule:` filter).
+    pub rules: Vec<String>,
     /// What the checks across reports need; moved into the series state when it arrives.
     pub facts: Option<crate::check::series::Facts>,
 }
@@ -233,6 +243,8 @@ pub struct App {
     pub pending_g: bool,
     pub size: (u16, u16),
     pub sort: SortKey,
+    /// The queue list's filter (docs/review.md): words all of which a report must match.
+    pub queue_filter: String,
     /// First line of the help overlay shown (it scrolls on short terminals).
     pub help_scroll: u16,
     /// The last save failed: edits are only in memory.
@@ -244,6 +256,10 @@ pub struct App {
     pub listing: bool,
     /// The checks across reports: facts, bodies and findings.
     pub series: super::series::SeriesState,
+    /// The report to resume at, until it is listed or the reviewer presses a key.
+    pub resume: Option<PathBuf>,
+    /// The report last written to config/last-report.
+    pub remembered: Option<PathBuf>,
 }
 
 impl App {
@@ -253,7 +269,8 @@ impl App {
             .notice
             .clone()
             .map(|text| Notice { text, error: true });
-        App {
+        let resume = options.resume.clone();
+        let mut app = App {
             options,
             notice,
             queue: paths.into_iter().map(Entry::new).collect(),
@@ -267,12 +284,36 @@ impl App {
             pending_g: false,
             size: (100, 30),
             sort: SortKey::File,
+            queue_filter: String::new(),
             help_scroll: 0,
             save_failed: false,
             quit_armed: false,
             quit: false,
             listing: false,
             series: Default::default(),
+            resume,
+            remembered: None,
+        };
+        app.resume_if_listed(0);
+        app
+    }
+
+    /// Opens at the report last worked on if it is among the entries from `from` on and the
+    /// reviewer has not moved yet.
+    pub fn resume_if_listed(&mut self, from: usize) {
+        let Some(target) = &self.resume else {
+            return;
+        };
+        if let Some(i) = self.queue[from..].iter().position(|e| &e.path == target) {
+            if self.current == 0 && self.doc().is_none_or(|d| d.log.is_empty()) {
+                self.current = from + i;
+                let s = self.options.lang.strings();
+                self.notice = Some(Notice {
+                    text: s.resumed.into(),
+                    error: false,
+                });
+            }
+            self.resume = None;
         }
     }
 

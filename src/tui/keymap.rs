@@ -445,6 +445,7 @@ pub fn key_to_msg_with(keymap: &Keymap, mode: &Mode, ev: KeyEvent) -> Option<Msg
             KeyCode::PageDown => Some(Msg::PageDown),
             KeyCode::Enter => Some(Msg::StartEdit),
             KeyCode::Char('s') => Some(Msg::SortQueue),
+            KeyCode::Char('/') => Some(Msg::Search),
             // `g` once is enough here: the list has no other use for it.
             KeyCode::Home | KeyCode::Char('g') => Some(Msg::RowStart),
             KeyCode::End | KeyCode::Char('G') => Some(Msg::RowEnd),

@@ -46,6 +46,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             | Msg::ListingDone(_)
     ) {
         app.notice = None;
+        // The reviewer is at work here: a late-listed last report no longer takes them away.
+        if !matches!(msg, Msg::ListingDone(_)) {
+            app.resume = None;
+        }
     }
     if app.doc().is_none()
         && app
@@ -92,7 +96,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         (_, Msg::Listed(paths)) => {
+            let from = app.queue.len();
             app.queue.extend(paths.into_iter().map(Entry::new));
+            let before = app.current;
+            app.resume_if_listed(from);
+            if app.current != before {
+                let notice = app.notice.take();
+                go_report(app, app.current, true);
+                app.notice = notice;
+            }
             vec![]
         }
         (_, Msg::ListingDone(problems)) => {
@@ -442,7 +454,11 @@ fn prompt_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {
     let kind = *kind;
     match key {
         EditorKey::Cancel => {
-            app.mode = Mode::Normal;
+            app.mode = if kind == PromptKind::QueueFilter {
+                Mode::Queue { selected: 0 }
+            } else {
+                Mode::Normal
+            };
             vec![]
         }
         EditorKey::Submit => {
@@ -457,6 +473,11 @@ fn prompt_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {
                 PromptKind::RejectReason => decide(app, |d| d.reject(text), s.rejected),
                 PromptKind::Search => {
                     search(app, &text);
+                    vec![]
+                }
+                PromptKind::QueueFilter => {
+                    app.queue_filter = text.trim().to_string();
+                    app.mode = Mode::Queue { selected: 0 };
                     vec![]
                 }
             }
@@ -503,6 +524,7 @@ fn summarize(doc: &ReviewDoc) -> Summary {
         reviewed: doc.has_review(),
         errors: doc.current.errors(),
         warnings: doc.current.warnings(),
+        rules: queue::open_rules(&doc.current),
         facts: Some(crate::check::series::Facts::of(&doc.current)),
     }
 }
@@ -585,6 +607,7 @@ pub fn summary_of(
         reviewed: review.is_some(),
         errors: report.errors(),
         warnings: report.warnings(),
+        rules: queue::open_rules(&report),
         facts: Some(crate::check::series::Facts::of(&report)),
     })
 }

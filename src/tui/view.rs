@@ -426,6 +426,7 @@ fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
                 Mode::Prompt(PromptKind::RejectReason, _) => s.reject_prompt,
                 Mode::Prompt(PromptKind::Search, _) => s.search_prompt,
                 Mode::Prompt(PromptKind::DismissReason(_), _) => s.dismiss_prompt,
+                Mode::Prompt(PromptKind::QueueFilter, _) => s.filter_prompt,
                 _ => s.edit_prompt,
             };
             let prefix = format!("{label}: ");
@@ -578,6 +579,7 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
         area.height.saturating_sub(4),
     );
     clear_overlay(frame, rect);
+    let order = queue_order(app);
     let sort = match app.sort {
         super::app::SortKey::File => s.col_file,
         super::app::SortKey::Errors => s.errors,
@@ -586,11 +588,21 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(borders(app))
-        .title(format!(" {} · {} {sort} ", s.queue_title, s.sorted_by))
+        .title(if app.queue_filter.is_empty() {
+            format!(" {} · {} {sort} ", s.queue_title, s.sorted_by)
+        } else {
+            format!(
+                " {} {} · {} {sort} · {}: {} ",
+                s.queue_title,
+                order.len(),
+                s.sorted_by,
+                s.filter_word,
+                app.queue_filter
+            )
+        })
         .title_bottom(format!(" {} ", s.queue_footer));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let order = queue_order(app);
     let base = queue_base(app);
     let height = inner.height.saturating_sub(1) as usize;
     let first = selected.saturating_sub(height.saturating_sub(1));
@@ -599,7 +611,8 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
     let row = |file: &str, org: &str, year: &str, status: &str, e: &str, w: &str| {
         format!(
             " {} {} {:>5} {} {:>6} {:>8}",
-            super::super::summary::pad(&super::super::summary::truncate(file, file_w), file_w),
+            // Cut in the middle: reports of one body differ at the end (the year), not the start.
+            super::super::summary::pad(&layout::truncate_middle(file, file_w), file_w),
             super::super::summary::pad(&super::super::summary::truncate(org, org_w), org_w),
             year,
             super::super::summary::pad(status, 11),

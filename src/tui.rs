@@ -12,6 +12,7 @@ pub mod series;
 pub mod strings;
 pub mod update;
 pub mod view;
+pub mod wording;
 
 pub use app::{App, Options};
 pub use run::run;

@@ -126,3 +126,82 @@ fn grid_scrolled_right(
         screen
     );
 }
+
+/// Words of two or more Latin letters on a screen, less key names and file names.
+fn english_words(screen: &str, allowed: &[&str]) -> Vec<String> {
+    const KEYS: [&str; 14] = [
+        "Enter",
+        "Esc",
+        "Ctrl",
+        "Tab",
+        "PgUp",
+        "PgDn",
+        "Home",
+        "End",
+        "Del",
+        "Backspace",
+        "txt",
+        "gg",
+        "F1",
+        "F2",
+    ];
+    let mut out = Vec::new();
+    for word in screen.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+        let letters = word.chars().filter(|c| c.is_ascii_alphabetic()).count();
+        if letters < 2 || KEYS.contains(&word) || allowed.iter().any(|a| word.contains(a)) {
+            continue;
+        }
+        out.push(word.to_string());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[rstest]
+fn no_english_word_shows_on_a_chinese_screen(
+    #[values("000", "001", "002", "003", "004")] fixture: &str,
+) {
+    let (_d, mut a) = app(&[fixture], Lang::Zh);
+    let name = a.queue[0]
+        .path
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    // The report's own text (a web address in the source pane) is not the interface.
+    let source = a.doc().unwrap().text.clone();
+    let mut screens = vec![render(&a, 120, 34)];
+    // Every flagged cell's status line, the findings panel, the help, the queue.
+    for _ in 0..40 {
+        send(&mut a, [Msg::NextFlag]);
+        screens.push(render(&a, 200, 50));
+    }
+    send(&mut a, [Msg::Findings]);
+    screens.push(render(&a, 200, 50));
+    for _ in 0..30 {
+        send(&mut a, [Msg::PageDown]);
+        screens.push(render(&a, 200, 50));
+    }
+    send(&mut a, [Msg::Close, Msg::Help]);
+    screens.push(render(&a, 200, 50));
+    send(&mut a, [Msg::Close, Msg::ToggleQueue]);
+    screens.push(render(&a, 200, 50));
+    // The filter syntax's own words are typed as shown, so the prompt keeps them.
+    let allowed = [
+        name.as_str(),
+        "status",
+        "approved",
+        "rule",
+        "errors",
+        "warnings",
+    ];
+    let found: Vec<String> = screens
+        .iter()
+        .flat_map(|s| english_words(s, &allowed))
+        .filter(|w| !source.contains(w.as_str()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(found.is_empty(), "English on a zh screen: {found:?}");
+}

@@ -10,6 +10,7 @@ use super::app::{
 };
 use super::layout;
 use super::msg::{Dir, EditorKey, Msg};
+use super::strings::counted;
 use crate::review::ReviewDoc;
 
 /// Work for the runtime.
@@ -296,11 +297,15 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
                 return vec![];
             };
             let result = if reapply {
-                doc.reapply_stale()
-                    .map(|(n, skipped)| format!("re-applied {n} edits; {skipped} no longer fit"))
+                doc.reapply_stale().map(|(n, skipped)| {
+                    format!(
+                        "{}; {}",
+                        counted(s.reapplied_n, n),
+                        counted(s.no_longer_fit_n, skipped)
+                    )
+                })
             } else {
-                doc.start_over()
-                    .map(|()| "started a new review; the old one was kept as a backup".to_string())
+                doc.start_over().map(|()| s.started_over.to_string())
             };
             return report_outcome(app, result);
         }
@@ -311,7 +316,7 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             let n = app.doc().map_or(0, |d| d.open_suggestions().len());
             if n == 0 {
                 app.notice = Some(Notice {
-                    text: "the text suggests nothing more for this report".into(),
+                    text: s.no_suggestions.into(),
                     error: false,
                 });
             } else {

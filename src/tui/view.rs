@@ -148,7 +148,13 @@ fn top_line(app: &App, s: &Strings) -> String {
                 .year
                 .map_or_else(|| s.unknown.into(), |y| y.to_string()),
         );
-        parts.push(r.template.clone());
+        parts.push(match app.options.lang {
+            super::strings::Lang::Zh => r
+                .template
+                .strip_prefix("gov-")
+                .map_or_else(|| r.template.clone(), |y| format!("{y}版")),
+            super::strings::Lang::En => r.template.clone(),
+        });
         parts.push(status_name(s, Some(doc.state.status), doc.has_review()).to_string());
         parts.push(format!(
             "{} {} · {} {}",
@@ -360,7 +366,8 @@ fn status_line(app: &App, s: &Strings) -> String {
         }
         None => {}
     }
-    parts.push(cell.status.as_str().to_string());
+    let lang = app.options.lang;
+    parts.push(super::wording::status_name(lang, cell.status));
     // What the prose says about this cell: a suggestion, or a statement it takes part in.
     if let Some(sug) = &cell.suggestion {
         let v = sug.value.map(format_value).unwrap_or_default();
@@ -402,15 +409,18 @@ fn status_line(app: &App, s: &Strings) -> String {
             super::series::display_message(f)
         ));
     } else if let Some(f) = finding {
-        let prefix = format!("{name}: ");
-        parts.push(
-            f.message
-                .strip_prefix(&prefix)
-                .unwrap_or(&f.message)
-                .to_string(),
-        );
+        let message = super::wording::message(lang, &doc.current, doc.template, f);
+        let text = [format!("{name}: "), format!("{name}：")]
+            .iter()
+            .find_map(|p| message.strip_prefix(p.as_str()))
+            .unwrap_or(&message)
+            .to_string();
+        parts.push(text);
     }
-    parts.push(key);
+    // The cell's key is for files and jq; a Chinese screen names the cell in words already.
+    if lang == super::strings::Lang::En {
+        parts.push(key);
+    }
     safe(app, &parts.join(" · "))
 }
 

@@ -63,7 +63,13 @@ pub(super) fn draw(
             Severity::Error => (s.error_word, Color::Red),
             Severity::Warning => (s.warning_word, Color::Yellow),
         };
-        let mut body = format!("{word} · {} · {}", f.rule, f.message);
+        let lang = app.options.lang;
+        let doc = app.doc().expect("a report is open");
+        let mut body = format!(
+            "{word} · {} · {}",
+            super::super::wording::rule_name(lang, &f.rule),
+            super::super::wording::message(lang, report, doc.template, f)
+        );
         if let Some(d) = &f.dismissed {
             body = format!(
                 "[{} · {} · {}] {body}",

@@ -645,6 +645,26 @@ fn show(file: &Path, format: ShowFormat) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// With no `--reviewer`, `$USER` or remembered name: asks once on the terminal and remembers
+/// the answer in the config folder, so the edit log never says `unknown`.
+fn ask_reviewer(lang: crate::tui::strings::Lang, config: Option<&Path>) -> anyhow::Result<String> {
+    let s = lang.strings();
+    eprint!("{}", s.ask_reviewer);
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let name = line.trim().to_string();
+    if name.is_empty() {
+        anyhow::bail!("{}", s.no_reviewer);
+    }
+    if let Some(dir) = config {
+        if let Err(e) = crate::config::remember_reviewer(&name, dir) {
+            eprintln!("tablereview: {e}");
+        }
+    }
+    Ok(name)
+}
+
 /// `keys`: the active keymap; a bad keys file is named on stderr and the defaults printed.
 fn keys() -> anyhow::Result<ExitCode> {
     let (map, warning) = crate::tui::keymap::Keymap::load(crate::config::dir().as_deref());
@@ -698,12 +718,16 @@ fn review(
         eprintln!("tablereview: {w}");
     }
     let config_dir = crate::config::dir();
+    let reviewer = match crate::config::reviewer(reviewer.as_deref(), config_dir.as_deref()) {
+        Some(name) => name,
+        None => ask_reviewer(lang, config_dir.as_deref())?,
+    };
     let options = crate::tui::Options {
         keymap: std::sync::Arc::new(keymap),
         notice: keys_warning,
         resume: crate::tui::last_report(config_dir.as_deref()),
         config_dir,
-        reviewer: crate::review::reviewer_name(reviewer.as_deref()),
+        reviewer,
         out_dir,
         lang,
         ascii,

@@ -201,3 +201,36 @@ fn a_keys_file_of_ones_own_is_honoured_and_a_bad_one_is_named() {
     t.keys(&["q"]);
     assert!(t.wait_exit());
 }
+
+#[test]
+fn with_no_user_and_no_reviewer_a_name_is_asked_once_and_remembered() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = copy(dir.path(), "000_7a2d16d58913ef59.txt", "000.txt");
+    let command = format!(
+        "env -u USER LANG=C.UTF-8 NO_COLOR=1 TABLEREVIEW_CONFIG_DIR='{}' '{BIN}' review '{}'",
+        dir.path().display(),
+        report.display()
+    );
+    let t = Tmux::start("asks", &command, 140, 40);
+    t.wait_for("Your name for the review log");
+    t.keys(&["Wang Fang", "Enter"]);
+    t.wait_for("warnings 1");
+    t.keys(&["c", "q"]);
+    assert!(t.wait_exit());
+    drop(t);
+    let side = sidecar(&report);
+    assert_eq!(side["edits"][0]["reviewer"], "Wang Fang");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("reviewer")).unwrap(),
+        "Wang Fang\n"
+    );
+    // The next session does not ask.
+    let t = Tmux::start("asks-again", &command, 140, 40);
+    let screen = t.wait_for("warnings");
+    assert!(!screen.contains("Your name"), "{screen}");
+    t.keys(&["q"]);
+    assert!(t.wait_exit());
+}

@@ -292,6 +292,22 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
             Rect::new(x, g.header_y, w, 1),
         );
     }
+    // Columns scrolled out of sight on either side are marked on the header row, in ASCII so
+    // the mark is one column wide on every terminal.
+    let hidden_left = g.cols.first().is_some_and(|c| c.0 > 0);
+    let hidden_right = g.cols.last().is_some_and(|c| c.0 + 1 < table.columns.len());
+    if hidden_left {
+        frame.render_widget(
+            Paragraph::new("<").style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(inner.x + g.label_w - 1, g.header_y, 1, 1),
+        );
+    }
+    if hidden_right {
+        frame.render_widget(
+            Paragraph::new(">").style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(inner.x + inner.width - 1, g.header_y, 1, 1),
+        );
+    }
     for (vis, ri) in (g.first_row..table.rows.len())
         .take(g.visible_rows)
         .enumerate()

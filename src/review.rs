@@ -43,6 +43,8 @@ pub struct ReviewDoc {
     pub lock: Option<std::sync::Arc<ReviewLock>>,
     /// Warnings the reviewer dismissed (review/decide.rs), kept across re-checks.
     pub dismissed: Vec<crate::model::Dismissal>,
+    /// The reviewer's notes on cells (review/decide.rs).
+    pub notes: Vec<sidecar::CellNote>,
     next_step: u64,
 }
 
@@ -164,6 +166,7 @@ impl ReviewDoc {
             stale: None,
             lock: None,
             dismissed: Vec::new(),
+            notes: Vec::new(),
             next_step: 1,
         };
         match sidecar::load(&doc.sidecar_path) {
@@ -271,6 +274,7 @@ impl ReviewDoc {
         self.log = side.edits;
         self.state = side.review;
         self.dismissed = side.dismissed;
+        self.notes = side.notes;
         self.current.apply_dismissals(&self.dismissed);
     }
 
@@ -600,6 +604,7 @@ impl ReviewDoc {
             review: self.state.clone(),
             edits: self.log.clone(),
             dismissed: self.dismissed.clone(),
+            notes: self.notes.clone(),
         }
     }
 

@@ -306,3 +306,35 @@ fn the_queue_filters_by_rule_severity_status_and_text_and_steps_within_the_resul
     );
     assert_eq!(a.current, 1);
 }
+
+#[test]
+fn a_note_on_a_cell_is_saved_shown_changed_and_removed() {
+    let (dir, paths) = copy_fixtures(&["000"]);
+    let mut a = app(paths);
+    let key = a.cursor_key().unwrap();
+    send(&mut a, [Msg::Note]);
+    type_line(&mut a, "ask the body about 无法提供");
+    assert_eq!(a.notice.as_ref().unwrap().text, "note saved");
+    assert_eq!(
+        a.doc().unwrap().note(&key),
+        Some("ask the body about 无法提供")
+    );
+    let side: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("000_7a2d16d58913ef59.reviewed.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(side["notes"][0]["cell"], key.as_str());
+    assert_eq!(side["notes"][0]["reviewer"], "tester");
+    // The prompt opens on the note; emptying it removes the note.
+    send(&mut a, [Msg::Note]);
+    match &a.mode {
+        Mode::Prompt(_, e) => assert_eq!(e.text, "ask the body about 无法提供"),
+        other => panic!("{other:?}"),
+    }
+    send(
+        &mut a,
+        [Msg::Editor(tablereview::tui::msg::EditorKey::KillToStart)],
+    );
+    type_line(&mut a, "");
+    assert_eq!(a.doc().unwrap().note(&key), None);
+}

@@ -114,6 +114,35 @@ impl ReviewDoc {
         Ok(())
     }
 
+    /// Sets the note on a cell; empty text removes it.
+    pub fn set_note(&mut self, key: &str, text: &str) -> Result<(), String> {
+        self.writable()?;
+        if self.current.cell(key).is_none() {
+            return Err(format!("no cell {key}"));
+        }
+        let text = text.trim();
+        self.notes.retain(|n| n.cell != key);
+        let at = now();
+        if !text.is_empty() {
+            self.notes.push(crate::sidecar::CellNote {
+                cell: key.to_string(),
+                text: text.to_string(),
+                reviewer: self.reviewer.clone(),
+                at: at.clone(),
+            });
+        }
+        self.state.updated = at;
+        Ok(())
+    }
+
+    /// The note on a cell, if any.
+    pub fn note(&self, key: &str) -> Option<&str> {
+        self.notes
+            .iter()
+            .find(|n| n.cell == key)
+            .map(|n| n.text.as_str())
+    }
+
     /// Takes a dismissal back: the warning counts again.
     pub fn undismiss(&mut self, finding: usize) -> Result<(), String> {
         self.writable()?;
@@ -262,7 +291,17 @@ mod tests {
         );
         let mut again = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
         assert_eq!(again.current.warnings(), warnings - 1, "kept on reopening");
-        again.undismiss(i).unwrap();
-        assert_eq!(again.current.warnings(), warnings);
+        let key = "requests.granted.total";
+        again.set_note(key, " ask the body about 2023 ").unwrap();
+        again.set_note(key, "ask the body").unwrap();
+        assert_eq!(again.notes.len(), 1, "one note per cell");
+        assert!(again.set_note("no.such.cell", "x").is_err());
+        again.save().unwrap();
+        let mut third = ReviewDoc::open(&d.source_path, "tester", None).unwrap();
+        assert_eq!(third.note(key), Some("ask the body"));
+        third.set_note(key, "").unwrap();
+        assert_eq!(third.note(key), None);
+        third.undismiss(i).unwrap();
+        assert_eq!(third.current.warnings(), warnings);
     }
 }

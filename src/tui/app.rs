@@ -65,6 +65,8 @@ pub enum PromptKind {
     Search,
     /// The queue list's filter.
     QueueFilter,
+    /// The selected cell's note.
+    Note,
     /// Why the finding (an index into the report's findings) is dismissed.
     DismissReason(usize),
 }

@@ -82,6 +82,7 @@ pub fn actions() -> Vec<ActionDef> {
         a("start_over", Msg::StartOver, |s| s.h_start_over),
         a("findings", Msg::Findings, |s| s.h_findings),
         a("dismiss", Msg::Dismiss, |s| s.h_dismiss),
+        a("note", Msg::Note, |s| s.h_note),
         a("approve_next", Msg::Approve, |s| s.h_approve),
         a("reject", Msg::Reject, |s| s.h_reject),
         a("open_related", Msg::OpenRelated, |s| s.h_open_related),

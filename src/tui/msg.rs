@@ -42,6 +42,8 @@ pub enum Msg {
     Findings,
     /// Dismiss the selected warning (panel) or the cell's warning, after a reason.
     Dismiss,
+    /// Write, change or remove (empty) the selected cell's note.
+    Note,
     /// The next report nobody has decided yet.
     NextUnreviewed,
     ShiftLeft,

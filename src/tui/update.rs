@@ -255,6 +255,11 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             }
         }
         Msg::Dismiss => bulk::dismiss_at_cursor(app),
+        Msg::Note => {
+            let key = app.cursor_key().unwrap_or_default();
+            let text = app.doc().and_then(|d| d.note(&key)).unwrap_or("");
+            app.mode = Mode::Prompt(PromptKind::Note, LineEditor::with(text));
+        }
         Msg::NextUnreviewed => bulk::next_unreviewed(app),
         Msg::ShiftLeft | Msg::ShiftRight => {
             let dir = if msg == Msg::ShiftLeft { -1 } else { 1 };
@@ -479,6 +484,16 @@ fn prompt_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {
                 PromptKind::Search => {
                     search(app, &text);
                     vec![]
+                }
+                PromptKind::Note => {
+                    let fx = with_doc(app, |d, key| d.set_note(key, &text).map(|()| None));
+                    if !fx.is_empty() {
+                        app.notice = Some(Notice {
+                            text: s.note_saved.into(),
+                            error: false,
+                        });
+                    }
+                    fx
                 }
                 PromptKind::QueueFilter => {
                     app.queue_filter = text.trim().to_string();

@@ -367,6 +367,9 @@ fn status_line(app: &App, s: &Strings) -> String {
     if let Some(raw) = &cell.raw {
         parts.push(format!("{} “{raw}”", s.raw));
     }
+    if let Some(note) = doc.note(&key) {
+        parts.push(format!("{} “{note}”", s.note_word));
+    }
     match cell.place {
         // A PDF's value: its page and the box of its characters, to find it on the page.
         Some(crate::model::DocPlace { page: Some(b), .. }) => {
@@ -453,6 +456,7 @@ fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
                 Mode::Prompt(PromptKind::Search, _) => s.search_prompt,
                 Mode::Prompt(PromptKind::DismissReason(_), _) => s.dismiss_prompt,
                 Mode::Prompt(PromptKind::QueueFilter, _) => s.filter_prompt,
+                Mode::Prompt(PromptKind::Note, _) => s.note_prompt,
                 _ => s.edit_prompt,
             };
             let prefix = format!("{label}: ");

@@ -309,11 +309,14 @@ impl App {
         if let Some(i) = self.queue[from..].iter().position(|e| &e.path == target) {
             if self.current == 0 && self.doc().is_none_or(|d| d.log.is_empty()) {
                 self.current = from + i;
-                let s = self.options.lang.strings();
-                self.notice = Some(Notice {
-                    text: s.resumed.into(),
-                    error: false,
-                });
+                // A problem to report (a bad keys file) matters more than where we opened.
+                if self.notice.is_none() {
+                    let s = self.options.lang.strings();
+                    self.notice = Some(Notice {
+                        text: s.resumed.into(),
+                        error: false,
+                    });
+                }
             }
             self.resume = None;
         }

@@ -338,3 +338,20 @@ fn a_note_on_a_cell_is_saved_shown_changed_and_removed() {
     type_line(&mut a, "");
     assert_eq!(a.doc().unwrap().note(&key), None);
 }
+
+#[test]
+fn the_findings_panel_opens_on_the_selected_cells_finding_in_full() {
+    let (_d, paths) = copy_fixtures(&["001"]);
+    let mut a = app(paths);
+    send(
+        &mut a,
+        [Msg::NextFlag, Msg::NextFlag, Msg::NextFlag, Msg::Findings],
+    );
+    let Mode::Findings { selected } = a.mode else {
+        panic!("{:?}", a.mode);
+    };
+    assert!(selected > 0);
+    let report = a.report().unwrap();
+    let f = &report.findings[tablereview::tui::update::findings::order(report)[selected]];
+    assert!(f.cells.contains(&a.cursor_key().unwrap()));
+}

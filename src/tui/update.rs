@@ -246,7 +246,18 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
         Msg::ConfirmTable => return bulk::confirm(app, Bulk::Table),
         Msg::ConfirmBlanks => return bulk::confirm(app, Bulk::Blanks),
         Msg::Findings => {
-            app.mode = Mode::Findings { selected: 0 };
+            // Opens on the selected cell's finding: the panel is its detail, in full.
+            let key = app.cursor_key();
+            let selected = app.report().map_or(0, |r| {
+                findings::order(r)
+                    .iter()
+                    .position(|&i| {
+                        key.as_ref()
+                            .is_some_and(|k| r.findings[i].cells.contains(k))
+                    })
+                    .unwrap_or(0)
+            });
+            app.mode = Mode::Findings { selected };
             if app.report().is_some_and(|r| r.findings.is_empty()) {
                 app.notice = Some(Notice {
                     text: s.no_findings.into(),

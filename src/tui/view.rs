@@ -591,10 +591,23 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
 /// Width of one column of the help.
 const HELP_W: u16 = 84;
 
-/// The folder all the queue's reports share, so the list shows paths below it.
+/// The folder all the queue's reports share, so the list shows paths below it. Compared as
+/// bytes: this runs every frame over the whole queue, and `Path::starts_with` walks
+/// components (a tenth of a 10,000-report list frame).
 fn queue_base(app: &App) -> Option<std::path::PathBuf> {
     let mut base = app.queue.first()?.path.parent()?.to_path_buf();
-    while !app.queue.iter().all(|e| e.path.starts_with(&base)) {
+    let under = |p: &std::path::Path, base: &std::path::Path| {
+        let (p, b) = (
+            p.as_os_str().as_encoded_bytes(),
+            base.as_os_str().as_encoded_bytes(),
+        );
+        b.is_empty()
+            || p.starts_with(b)
+                && (p.len() == b.len()
+                    || std::path::is_separator(p[b.len()] as char)
+                    || b.ends_with(b"/"))
+    };
+    while !app.queue.iter().all(|e| under(&e.path, &base)) {
         if !base.pop() {
             return None;
         }

@@ -57,3 +57,34 @@ fn keys_prints_every_action_as_toml_and_honours_the_config_folder() {
         "{err}"
     );
 }
+
+#[test]
+fn docs_review_names_every_default_key_and_every_action() {
+    use tablereview::tui::keymap::{actions, key_name, Keymap};
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/review.md")).unwrap();
+    let map = Keymap::default();
+    for a in actions() {
+        assert!(
+            docs.contains(&format!("`{}`", a.name)),
+            "action {} undocumented",
+            a.name
+        );
+        for k in map.keys_of(a.name) {
+            let name = key_name(k);
+            // `g` is documented as the chord it starts.
+            let shown = if a.name == "top" {
+                format!("{name}{name}")
+            } else {
+                name
+            };
+            assert!(
+                docs.contains(&format!("`{shown}`"))
+                    || docs.contains(&format!("`{shown} "))
+                    || docs.contains(&format!(" {shown}`")),
+                "key {shown} of {} undocumented",
+                a.name
+            );
+        }
+    }
+}

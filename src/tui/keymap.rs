@@ -417,6 +417,8 @@ pub fn key_to_msg_with(keymap: &Keymap, mode: &Mode, ev: KeyEvent) -> Option<Msg
             KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1) => {
                 Some(Msg::Close)
             }
+            KeyCode::Up | KeyCode::Char('k') => Some(Msg::Move(Dir::Up)),
+            KeyCode::Down | KeyCode::Char('j') => Some(Msg::Move(Dir::Down)),
             _ => None,
         },
         Mode::Compare(_) => match ev.code {
@@ -572,6 +574,18 @@ mod tests {
             .find(|(_, t)| t.contains("first / last row"))
             .unwrap();
         assert_eq!(top.0, "gg G");
+    }
+
+    #[test]
+    fn the_help_scrolls_with_the_arrows() {
+        assert_eq!(
+            key_to_msg(&Mode::Help, key(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Msg::Move(Dir::Down))
+        );
+        assert_eq!(
+            key_to_msg(&Mode::Help, key(KeyCode::Char('k'), KeyModifiers::NONE)),
+            Some(Msg::Move(Dir::Up))
+        );
     }
 
     #[test]

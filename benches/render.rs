@@ -7,7 +7,7 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use tablereview::tui::msg::Msg;
+use tablereview::tui::msg::{Dir, Msg};
 use tablereview::tui::{dispatch, view::view, App, Options};
 
 // The binary's allocator, so the figures are the binary's.
@@ -79,5 +79,79 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// A queue of 10,000 reports, every one counted (as the background summaries leave it),
+/// the first open on seed 001.
+fn big_queue() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.txt");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/001_8b45603aceec5a0e.txt"),
+        &seed,
+    )
+    .unwrap();
+    // Hard links: ten thousand reports without ten thousand copies.
+    let paths: Vec<_> = (0..10_000)
+        .map(|i| {
+            let p = dir.path().join(format!("r{i:05}.txt"));
+            std::fs::hard_link(&seed, &p).unwrap();
+            p
+        })
+        .collect();
+    let mut app = App::new(paths, Options::default());
+    dispatch(&mut app, Msg::Resize(160, 48));
+    let summary = tablereview::tui::update::summary_of(&app.queue[0].path, None).unwrap();
+    for i in 0..app.queue.len() {
+        let mut s = summary.clone();
+        s.facts = None;
+        dispatch(&mut app, Msg::Summarized(i, Ok(s)));
+    }
+    (dir, app)
+}
+
+/// Keystroke to frame with a 10,000-report queue: the key's update, then a whole frame.
+fn bench_big_queue(c: &mut Criterion) {
+    let (_dir, mut app) = big_queue();
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut step = |app: &mut App, msgs: &[Msg]| {
+        for m in msgs {
+            dispatch(app, m.clone());
+        }
+        terminal.draw(|f| view(app, f)).unwrap();
+    };
+    let mut down = true;
+    c.bench_function("10,000 queue: move in the grid + frame", |b| {
+        b.iter(|| {
+            down = !down;
+            let m = if down {
+                Msg::Move(Dir::Down)
+            } else {
+                Msg::Move(Dir::Up)
+            };
+            step(&mut app, &[m]);
+        })
+    });
+    c.bench_function("10,000 queue: next flag + frame", |b| {
+        b.iter(|| step(&mut app, &[Msg::NextFlag]))
+    });
+    c.bench_function("10,000 queue: findings panel open + frame", |b| {
+        b.iter(|| step(&mut app, &[Msg::Findings, Msg::Close]))
+    });
+    dispatch(&mut app, Msg::ToggleQueue);
+    c.bench_function("10,000 queue: move in the list + frame", |b| {
+        b.iter(|| {
+            down = !down;
+            let m = if down { Msg::PageDown } else { Msg::PageUp };
+            step(&mut app, &[m]);
+        })
+    });
+    c.bench_function("10,000 queue: list end / start + frame", |b| {
+        b.iter(|| {
+            down = !down;
+            let m = if down { Msg::RowEnd } else { Msg::RowStart };
+            step(&mut app, &[m]);
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_big_queue);
 criterion_main!(benches);

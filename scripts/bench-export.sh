@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 rounds=${2:-3}
-cargo build --release --quiet --bin tablereview --example corpus
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet --bin tablereview --example corpus
 bin=target/release/tablereview
 dir=$(mktemp -d)
 out=$(mktemp -d)

@@ -74,6 +74,7 @@ pub fn run(report: &mut Report, template: &Template) {
                     table.title
                 ),
                 span: None,
+                dismissed: None,
             });
             continue;
         }
@@ -93,6 +94,7 @@ pub fn run(report: &mut Report, template: &Template) {
                         .collect(),
                     message: format!("row “{}” was not found in the table", rspec.label),
                     span: None,
+                    dismissed: None,
                 });
                 continue;
             }
@@ -165,6 +167,7 @@ pub fn run(report: &mut Report, template: &Template) {
                     cells: vec![key],
                     message,
                     span: None,
+                    dismissed: None,
                 });
             }
         }
@@ -224,6 +227,7 @@ fn narrative_findings(report: &Report, template: &Template, out: &mut Vec<Findin
                 format_value(sum)
             ),
             span: Some(s.sentence),
+            dismissed: None,
         });
     }
     for (table, row, cell) in report.cells_in_place() {
@@ -244,6 +248,7 @@ fn narrative_findings(report: &Report, template: &Template, out: &mut Vec<Findin
                 sug.value.map(format_value).unwrap_or_default()
             ),
             span: Some(sug.span),
+            dismissed: None,
         });
     }
 }
@@ -368,6 +373,7 @@ pub fn check_identity(report: &Report, template: &Template, id: &Identity) -> Op
             sum_text(&rhs, r)
         ),
         span: None,
+        dismissed: None,
     })
 }
 

@@ -96,6 +96,9 @@ pub enum Command {
         #[command(flatten)]
         series: SeriesArgs,
     },
+    /// Print the review screen's active keymap as TOML (`action = ["key", …]`), to copy into
+    /// keys.toml in the config folder ($TABLEREVIEW_CONFIG_DIR, else $XDG_CONFIG_HOME/tablereview).
+    Keys,
     /// Print a report's grid as text.
     Show {
         /// Report text file.
@@ -181,6 +184,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &series,
         ),
         Command::Show { file, format } => show(&file, format),
+        Command::Keys => keys(),
         Command::Review {
             paths,
             reviewer,
@@ -521,6 +525,36 @@ fn break_locks(paths: &[PathBuf], out_dir: Option<&Path>) {
     }
 }
 
+/// With no `--reviewer`, `$USER` or remembered name: asks once on the terminal and remembers
+/// the answer in the config folder, so the edit log never says `unknown`.
+fn ask_reviewer(lang: crate::tui::strings::Lang, config: Option<&Path>) -> anyhow::Result<String> {
+    let s = lang.strings();
+    eprint!("{}", s.ask_reviewer);
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let name = line.trim().to_string();
+    if name.is_empty() {
+        anyhow::bail!("{}", s.no_reviewer);
+    }
+    if let Some(dir) = config {
+        if let Err(e) = crate::config::remember_reviewer(&name, dir) {
+            eprintln!("tablereview: {e}");
+        }
+    }
+    Ok(name)
+}
+
+/// `keys`: the active keymap; a bad keys file is named on stderr and the defaults printed.
+fn keys() -> anyhow::Result<ExitCode> {
+    let (map, warning) = crate::tui::keymap::Keymap::load(crate::config::dir().as_deref());
+    if let Some(w) = warning {
+        eprintln!("tablereview: {w}");
+    }
+    std::io::stdout().write_all(map.to_toml().as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn review(
     paths: Vec<PathBuf>,
     reviewer: Option<String>,
@@ -559,8 +593,21 @@ fn review(
         LangArg::En => "en",
         LangArg::Zh => "zh",
     }));
+    let (keymap, keys_warning) = crate::tui::keymap::Keymap::load(crate::config::dir().as_deref());
+    if let Some(w) = &keys_warning {
+        eprintln!("tablereview: {w}");
+    }
+    let config_dir = crate::config::dir();
+    let reviewer = match crate::config::reviewer(reviewer.as_deref(), config_dir.as_deref()) {
+        Some(name) => name,
+        None => ask_reviewer(lang, config_dir.as_deref())?,
+    };
     let options = crate::tui::Options {
-        reviewer: crate::review::reviewer_name(reviewer.as_deref()),
+        keymap: std::sync::Arc::new(keymap),
+        notice: keys_warning,
+        resume: crate::tui::last_report(config_dir.as_deref()),
+        config_dir,
+        reviewer,
         out_dir,
         lang,
         ascii,

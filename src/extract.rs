@@ -275,6 +275,7 @@ fn choose_template(
                         t.key, expected.key
                     ),
                     span: None,
+                    dismissed: None,
                 });
             }
             t
@@ -291,6 +292,7 @@ fn choose_template(
                     base.key
                 ),
                 span: None,
+                dismissed: None,
             });
             base
         }

@@ -12,6 +12,8 @@ pub enum Action {
     Edit,
     Clear,
     Confirm,
+    /// A blank confirmed as 0 (every blank of a report at once).
+    ConfirmBlank,
     Shift,
     Undo,
     Redo,
@@ -25,6 +27,7 @@ impl Action {
             Action::Edit => "edit",
             Action::Clear => "clear",
             Action::Confirm => "confirm",
+            Action::ConfirmBlank => "confirm-blank",
             Action::Shift => "shift",
             Action::Undo => "undo",
             Action::Redo => "redo",

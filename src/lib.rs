@@ -25,6 +25,7 @@ pub mod batch;
 pub mod cache;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod decode;
 pub mod error;
 pub mod export;

@@ -242,6 +242,28 @@ pub struct Finding {
     /// Where in the source the finding points, when it is about text rather than a cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// A reviewer's dismissal of this warning: it stays in the report but counts no more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissed: Option<Dismissal>,
+}
+
+/// A reviewer's word that a warning is no problem: which finding, why, who and when.
+/// A finding is the same one while its rule and cells are (its message may change with values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dismissal {
+    pub rule: String,
+    pub cells: Vec<String>,
+    pub reason: String,
+    pub reviewer: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+impl Dismissal {
+    /// Whether this dismissal is of `f`.
+    pub fn matches(&self, f: &Finding) -> bool {
+        self.rule == f.rule.as_ref() && self.cells == f.cells
+    }
 }
 
 /// Address of a cell: `table.row.column`.
@@ -261,7 +283,7 @@ impl Report {
     pub fn errors(&self) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| f.severity == Severity::Error && f.dismissed.is_none())
             .count()
     }
 
@@ -269,8 +291,19 @@ impl Report {
     pub fn warnings(&self) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == Severity::Warning)
+            .filter(|f| f.severity == Severity::Warning && f.dismissed.is_none())
             .count()
+    }
+
+    /// Marks the warnings these dismissals name (errors cannot be dismissed); others unmarked.
+    pub fn apply_dismissals(&mut self, dismissals: &[Dismissal]) {
+        for f in &mut self.findings {
+            f.dismissed = if f.severity == Severity::Warning {
+                dismissals.iter().find(|d| d.matches(f)).cloned()
+            } else {
+                None
+            };
+        }
     }
 
     /// Looks a table up by id.

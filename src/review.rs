@@ -19,6 +19,7 @@ use crate::value;
 
 mod lock;
 pub use lock::{break_lock, lock, lock_path, ReviewLock};
+mod decide;
 
 /// A report opened for review.
 #[derive(Debug, Clone)]
@@ -42,6 +43,10 @@ pub struct ReviewDoc {
     pub stale: Option<Box<Sidecar>>,
     /// This process's claim on the report (released when the last copy is dropped).
     pub lock: Option<std::sync::Arc<ReviewLock>>,
+    /// Warnings the reviewer dismissed (review/decide.rs), kept across re-checks.
+    pub dismissed: Vec<crate::model::Dismissal>,
+    /// The reviewer's notes on cells (review/decide.rs).
+    pub notes: Vec<sidecar::CellNote>,
     next_step: u64,
 }
 
@@ -98,6 +103,8 @@ impl ReviewDoc {
             read_only: None,
             stale: None,
             lock: None,
+            dismissed: Vec::new(),
+            notes: Vec::new(),
             next_step: 1,
         };
         match sidecar::load(&doc.sidecar_path) {
@@ -204,6 +211,9 @@ impl ReviewDoc {
         self.next_step = last + 1;
         self.log = side.edits;
         self.state = side.review;
+        self.dismissed = side.dismissed;
+        self.notes = side.notes;
+        self.current.apply_dismissals(&self.dismissed);
     }
 
     fn writable(&self) -> std::result::Result<(), String> {
@@ -218,6 +228,16 @@ impl ReviewDoc {
         self.writable()?;
         let (kind, unit) = self.kind_of(key)?;
         let parsed = value::parse(input, kind, unit.as_deref())?;
+        // Typing the value a reviewed or clean cell already holds changes nothing.
+        if self.current.cell(key).is_some_and(|c| {
+            c.value == parsed
+                && matches!(
+                    c.status,
+                    CellStatus::Ok | CellStatus::Edited | CellStatus::Confirmed
+                )
+        }) {
+            return Ok(());
+        }
         let after = CellState {
             value: parsed,
             status: CellStatus::Edited,
@@ -468,7 +488,13 @@ impl ReviewDoc {
                 value: cell.value,
                 status: cell.status,
             };
-            changes.push(CellChange { key, before, after });
+            // A change that changes nothing (a second confirmation) is neither a step nor logged.
+            if before != after {
+                changes.push(CellChange { key, before, after });
+            }
+        }
+        if changes.is_empty() {
+            return Ok(());
         }
         let step = Step {
             id: self.take_step(),
@@ -499,6 +525,7 @@ impl ReviewDoc {
             });
         }
         check::run(&mut self.current, self.template);
+        self.current.apply_dismissals(&self.dismissed);
         if self.state.status != ReviewStatus::InProgress {
             self.set_status(ReviewStatus::InProgress, None);
         }
@@ -514,6 +541,8 @@ impl ReviewDoc {
             report,
             review: self.state.clone(),
             edits: self.log.clone(),
+            dismissed: self.dismissed.clone(),
+            notes: self.notes.clone(),
         }
     }
 
@@ -590,6 +619,7 @@ fn stale_finding(path: &Path) -> Finding {
             path.display()
         ),
         span: None,
+        dismissed: None,
     }
 }
 
@@ -611,7 +641,8 @@ pub fn reviewed_report(
         None => Ok((extracted, None)),
         Some(side) if fits(&side, &extracted) => {
             let template = template::by_key(&extracted.template).expect("known template");
-            let reviewed = reviewed_values(&extracted, side.report, template);
+            let mut reviewed = reviewed_values(&extracted, side.report, template);
+            reviewed.apply_dismissals(&side.dismissed);
             Ok((reviewed, Some(side.review)))
         }
         Some(side) => {

@@ -77,6 +77,22 @@ pub struct Sidecar {
     pub review: ReviewState,
     pub edits: Vec<EditRecord>,
     pub diff: String,
+    /// Warnings a reviewer dismissed, with why; absent in sidecars written before there were any.
+    #[serde(default)]
+    pub dismissed: Vec<crate::model::Dismissal>,
+    /// A reviewer's note on a cell, at most one per cell; absent in older sidecars.
+    #[serde(default)]
+    pub notes: Vec<CellNote>,
+}
+
+/// A reviewer's note on one cell (why a figure was entered, what to ask the body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellNote {
+    pub cell: String,
+    pub text: String,
+    pub reviewer: String,
+    /// RFC 3339.
+    pub at: String,
 }
 
 /// Reads a sidecar; `Ok(None)` when there is none.

@@ -12,6 +12,7 @@ pub mod series;
 pub mod strings;
 pub mod update;
 pub mod view;
+pub mod wording;
 
 pub use app::{App, Options};
 pub use run::run;
@@ -28,9 +29,40 @@ pub fn dispatch(app: &mut App, msg: msg::Msg) {
                         Some(doc) => doc.save().map_err(|e| e.to_string()),
                         None => Ok(()),
                     };
+                    if result.is_ok() {
+                        remember(app, i);
+                    }
                     queue.push(msg::Msg::Saved(result));
                 }
             }
         }
     }
+}
+
+/// Notes report `i` as the one last worked on (config/last-report), so the next session
+/// resumes there. Best effort: a config folder that cannot be written only loses that.
+fn remember(app: &mut App, i: usize) {
+    let (Some(dir), Some(entry)) = (&app.options.config_dir, app.queue.get(i)) else {
+        return;
+    };
+    if app.remembered.as_ref() == Some(&entry.path) {
+        return;
+    }
+    let path = std::path::absolute(&entry.path).unwrap_or_else(|_| entry.path.clone());
+    if std::fs::create_dir_all(dir).is_ok()
+        && crate::files::write_atomic(&dir.join(LAST_REPORT), path.to_string_lossy().as_bytes())
+            .is_ok()
+    {
+        app.remembered = Some(entry.path.clone());
+    }
+}
+
+/// The file in the config folder naming the report last worked on.
+pub const LAST_REPORT: &str = "last-report";
+
+/// The report the last session worked on, from the config folder.
+pub fn last_report(config_dir: Option<&std::path::Path>) -> Option<std::path::PathBuf> {
+    let text = std::fs::read_to_string(config_dir?.join(LAST_REPORT)).ok()?;
+    let path = std::path::PathBuf::from(text.trim());
+    std::path::absolute(&path).ok()
 }

@@ -218,7 +218,8 @@ fn closing_the_terminal_or_sigterm_ends_the_review() {
     };
 
     // The window closes under it (tmux server killed): the process must not linger.
-    let command = format!("exec {bin} review {}", report.display());
+    // A reviewer name: without $USER (as under tmux here) review would ask for one first.
+    let command = format!("exec {bin} review {} --reviewer e2e", report.display());
     let t = Tmux::start("hup", &command, 120, 30);
     t.wait_for("report 1/1");
     drop(t);
@@ -230,7 +231,7 @@ fn closing_the_terminal_or_sigterm_ends_the_review() {
 
     // SIGTERM: the process ends and gives the terminal back (the shell prints after it).
     let command = format!(
-        "{bin} review {}; echo review-ended-$?; sleep 30",
+        "{bin} review {} --reviewer e2e; echo review-ended-$?; sleep 30",
         report.display()
     );
     let t = Tmux::start("term", &command, 120, 30);

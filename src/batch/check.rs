@@ -180,6 +180,9 @@ struct JsonLine<'a> {
 #[derive(serde::Serialize)]
 struct JsonFinding<'a> {
     cells: &'a [String],
+    /// A reviewer's dismissal of this warning (it is then not counted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dismissed: Option<&'a crate::model::Dismissal>,
     message: &'a str,
     rule: &'a str,
     severity: crate::model::Severity,
@@ -199,6 +202,7 @@ impl<'a> JsonFinding<'a> {
     fn of(f: &'a crate::model::Finding) -> Self {
         JsonFinding {
             cells: &f.cells,
+            dismissed: f.dismissed.as_ref(),
             message: &f.message,
             rule: &f.rule,
             severity: f.severity,

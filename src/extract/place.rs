@@ -602,6 +602,7 @@ impl TableBuilder<'_> {
                 crate::model::format_value(sum)
             ),
             span: Some(span_of(self.line_starts, tok.start, tok.end)),
+            dismissed: None,
         });
     }
 
@@ -648,6 +649,7 @@ impl TableBuilder<'_> {
                 slots.len()
             ),
             span: Some(span_of(self.line_starts, first.start, last.end)),
+            dismissed: None,
         });
     }
 
@@ -920,6 +922,7 @@ impl TableBuilder<'_> {
             span: first
                 .zip(last)
                 .map(|(a, b)| span_of(self.line_starts, a.start, b.end)),
+            dismissed: None,
         });
     }
 

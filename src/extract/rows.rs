@@ -281,6 +281,7 @@ impl TableBuilder<'_> {
                 self.spec.rows[row].short
             ),
             span: Some(span_of(self.line_starts, tokens[first].start, tokens[last].end)),
+            dismissed: None,
         });
     }
 
@@ -346,6 +347,7 @@ impl TableBuilder<'_> {
                 self.spec.title
             ),
             span: Some(span_of(self.line_starts, t.start, t.end)),
+            dismissed: None,
         });
         Some(hits)
     }
@@ -416,6 +418,7 @@ impl TableBuilder<'_> {
                         self.spec.rows[hit.row].short
                     ),
                     span: Some(span_of(self.line_starts, tok.start, tok.end)),
+                    dismissed: None,
                 });
             }
             Some(_) => {}
@@ -473,6 +476,7 @@ impl TableBuilder<'_> {
                 shown.join(" ")
             ),
             span,
+            dismissed: None,
         });
         orphans.clear();
     }
@@ -533,6 +537,7 @@ impl TableBuilder<'_> {
                             .join(" ")
                     ),
                     span: g.span,
+                    dismissed: None,
                 });
             }
             return;
@@ -559,6 +564,7 @@ impl TableBuilder<'_> {
                 names.join(", ")
             ),
             span: g.span,
+            dismissed: None,
         });
     }
 
@@ -591,6 +597,7 @@ impl TableBuilder<'_> {
                 score * 100.0
             ),
             span: Some(span_of(self.line_starts, tok.start, tok.end)),
+            dismissed: None,
         });
     }
 }

@@ -116,6 +116,7 @@ pub fn document(pages: &layout::Pages) -> Document {
                 format!("page {list} of the PDF holds no text (a picture or a scan): a table printed there as an image cannot be read; compare those pages with the tables")
             },
             span: None,
+            dismissed: None,
         });
     }
     Document {

@@ -22,6 +22,14 @@ pub struct Options {
     pub color: bool,
     /// Which names are one body, for the checks across reports; None: those checks are off.
     pub bodies: Option<crate::check::series::Bodies>,
+    /// The active keys (defaults, or the reviewer's keys.toml).
+    pub keymap: std::sync::Arc<super::keymap::Keymap>,
+    /// A message for the first screen (a bad keys file).
+    pub notice: Option<String>,
+    /// Where the last session saved (config/last-report is kept up to date), if anywhere.
+    pub config_dir: Option<PathBuf>,
+    /// The report last worked on: the queue opens there when it holds it.
+    pub resume: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -34,6 +42,10 @@ impl Default for Options {
             ambiguous_wide: false,
             color: true,
             bodies: Some(Default::default()),
+            keymap: Default::default(),
+            notice: None,
+            config_dir: None,
+            resume: None,
         }
     }
 }
@@ -51,6 +63,12 @@ pub enum PromptKind {
     ApproveReason,
     RejectReason,
     Search,
+    /// The queue list's filter.
+    QueueFilter,
+    /// The selected cell's note.
+    Note,
+    /// Why the finding (an index into the report's findings) is dismissed.
+    DismissReason(usize),
 }
 
 /// A one-line editor with readline keys.
@@ -142,6 +160,10 @@ pub enum Mode {
     ConfirmAcceptAll(usize),
     /// A finding across reports: both reports' cells and source lines side by side.
     Compare(Box<crate::check::series::SeriesFinding>),
+    /// Every finding of the report, errors first; `selected` is a position in that list.
+    Findings {
+        selected: usize,
+    },
 }
 
 /// The selected cell: table, row and cell index within the row.
@@ -161,6 +183,8 @@ pub struct Summary {
     pub reviewed: bool,
     pub errors: usize,
     pub warnings: usize,
+    /// Rules of the report's open findings, each once (the queue's `rule:` filter).
+    pub rules: Vec<String>,
     /// What the checks across reports need; moved into the series state when it arrives.
     pub facts: Option<crate::check::series::Facts>,
 }
@@ -221,6 +245,8 @@ pub struct App {
     pub pending_g: bool,
     pub size: (u16, u16),
     pub sort: SortKey,
+    /// The queue list's filter (docs/review.md): words all of which a report must match.
+    pub queue_filter: String,
     /// First line of the help overlay shown (it scrolls on short terminals).
     pub help_scroll: u16,
     /// The last save failed: edits are only in memory.
@@ -232,31 +258,67 @@ pub struct App {
     pub listing: bool,
     /// The checks across reports: facts, bodies and findings.
     pub series: super::series::SeriesState,
+    /// The report to resume at, until it is listed or the reviewer presses a key.
+    pub resume: Option<PathBuf>,
+    /// The report last written to config/last-report.
+    pub remembered: Option<PathBuf>,
 }
 
 impl App {
     /// A queue of reports; nothing is opened until `update` loads the first.
     pub fn new(paths: Vec<PathBuf>, options: Options) -> Self {
-        App {
+        let notice = options
+            .notice
+            .clone()
+            .map(|text| Notice { text, error: true });
+        let resume = options.resume.clone();
+        let mut app = App {
             options,
+            notice,
             queue: paths.into_iter().map(Entry::new).collect(),
             current: 0,
             cursor: Cursor::default(),
             focus: Focus::Grid,
             mode: Mode::Normal,
-            notice: None,
             source_scroll: None,
             search_hit: None,
             last_search: String::new(),
             pending_g: false,
             size: (100, 30),
             sort: SortKey::File,
+            queue_filter: String::new(),
             help_scroll: 0,
             save_failed: false,
             quit_armed: false,
             quit: false,
             listing: false,
             series: Default::default(),
+            resume,
+            remembered: None,
+        };
+        app.resume_if_listed(0);
+        app
+    }
+
+    /// Opens at the report last worked on if it is among the entries from `from` on and the
+    /// reviewer has not moved yet.
+    pub fn resume_if_listed(&mut self, from: usize) {
+        let Some(target) = &self.resume else {
+            return;
+        };
+        if let Some(i) = self.queue[from..].iter().position(|e| &e.path == target) {
+            if self.current == 0 && self.doc().is_none_or(|d| d.log.is_empty()) {
+                self.current = from + i;
+                // A problem to report (a bad keys file) matters more than where we opened.
+                if self.notice.is_none() {
+                    let s = self.options.lang.strings();
+                    self.notice = Some(Notice {
+                        text: s.resumed.into(),
+                        error: false,
+                    });
+                }
+            }
+            self.resume = None;
         }
     }
 
@@ -326,7 +388,7 @@ pub struct Flag {
 pub fn flags(report: &Report) -> HashMap<String, Flag> {
     let mut out: HashMap<String, Flag> = HashMap::new();
     let mut identity_count: HashMap<&str, usize> = HashMap::new();
-    for f in &report.findings {
+    for f in report.findings.iter().filter(|f| f.dismissed.is_none()) {
         let is_identity = f.rule.starts_with('H') || f.rule.starts_with('S');
         for key in &f.cells {
             let e = out.entry(key.clone()).or_default();

@@ -83,6 +83,39 @@ pub fn width_safe(s: &str) -> String {
     out
 }
 
+/// `s` within `width` columns, its middle replaced by `~` when too long, so the start and
+/// the end (where two reports' names differ) both stay.
+pub fn truncate_middle(s: &str, width: usize) -> String {
+    if str_width(s, false) <= width {
+        return s.to_string();
+    }
+    let room = width.saturating_sub(1);
+    let (head_w, tail_w) = (room - room / 2, room / 2);
+    let mut head = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = char_width(c, false);
+        if w + cw > head_w {
+            break;
+        }
+        head.push(c);
+        w += cw;
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = char_width(c, false);
+        if w + cw > tail_w {
+            break;
+        }
+        tail.push(c);
+        w += cw;
+    }
+    head.push('~');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
 /// Display width of a string on this terminal.
 pub fn str_width(s: &str, ambiguous_wide: bool) -> usize {
     s.chars().map(|c| char_width(c, ambiguous_wide)).sum()
@@ -223,6 +256,7 @@ pub fn cell_mark(cell: &Cell, flag: Option<&Flag>) -> char {
         CellStatus::Edited => '+',
         CellStatus::Confirmed => '=',
         CellStatus::Ok if flag.severity == Some(Severity::Error) => '!',
+        CellStatus::Ok if flag.severity == Some(Severity::Warning) => '^',
         CellStatus::Ok => ' ',
     }
 }
@@ -385,6 +419,19 @@ pub fn report_flags(app: &App) -> std::collections::HashMap<String, Flag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_are_cut_in_the_middle_and_stay_distinct() {
+        let a = truncate_middle("宝塔区人民政府办公室政府信息公开工作年度报告2023.txt", 24);
+        let b = truncate_middle("宝塔区人民政府办公室政府信息公开工作年度报告2024.txt", 24);
+        assert_ne!(a, b);
+        assert!(str_width(&a, false) <= 24, "{a}");
+        assert!(
+            a.starts_with("宝塔区") && a.ends_with("2023.txt") && a.contains('~'),
+            "{a}"
+        );
+        assert_eq!(truncate_middle("short.txt", 24), "short.txt");
+    }
 
     #[test]
     fn wrap_never_cuts_a_figure() {

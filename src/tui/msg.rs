@@ -30,6 +30,22 @@ pub enum Msg {
     TypeStart(char),
     Clear,
     Confirm,
+    /// `Enter`: on a flagged cell confirm it and go to the next open one; else edit.
+    ConfirmNext,
+    /// Confirm every cell of the selected row as it stands (one undo step).
+    ConfirmRow,
+    /// Confirm every cell of the selected table as it stands (one undo step).
+    ConfirmTable,
+    /// Confirm every blank of the report as 0 (one undo step).
+    ConfirmBlanks,
+    /// Open the findings panel.
+    Findings,
+    /// Dismiss the selected warning (panel) or the cell's warning, after a reason.
+    Dismiss,
+    /// Write, change or remove (empty) the selected cell's note.
+    Note,
+    /// The next report nobody has decided yet.
+    NextUnreviewed,
     ShiftLeft,
     ShiftRight,
     Undo,

@@ -16,7 +16,7 @@ use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
 
 use super::app::{App, Options};
-use super::keymap::{key_to_msg, mouse_to_msg};
+use super::keymap::{key_to_msg_with, mouse_to_msg};
 use super::msg::Msg;
 use super::{dispatch, view};
 use crate::files::ReportWalk;
@@ -115,7 +115,9 @@ fn event_loop(
         // What else has arrived is handled before the next frame is drawn.
         for ev in ev.into_iter().chain(rx.try_iter().take(MESSAGES_PER_FRAME)) {
             let msg = match ev {
-                Incoming::Terminal(Event::Key(key)) => key_to_msg(&app.mode, key),
+                Incoming::Terminal(Event::Key(key)) => {
+                    key_to_msg_with(&app.options.keymap, &app.mode, key)
+                }
                 Incoming::Terminal(Event::Mouse(m)) => mouse_to_msg(m),
                 Incoming::Terminal(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
                 Incoming::Terminal(_) => None,

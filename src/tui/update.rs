@@ -6,10 +6,11 @@
 
 use super::app::{
     cell_key_at, reading_order, App, Cursor, Entry, Focus, LineEditor, Mode, Notice, PromptKind,
-    SortKey, Summary,
+    Summary,
 };
 use super::layout;
 use super::msg::{Dir, EditorKey, Msg};
+use super::strings::counted;
 use crate::review::ReviewDoc;
 
 /// Work for the runtime.
@@ -19,8 +20,14 @@ pub enum Effect {
     Save(usize),
 }
 
+mod bulk;
+pub mod findings;
+mod queue;
 mod related;
 
+use bulk::Bulk;
+pub use queue::queue_order;
+use queue::{next_error_report, queue_msg};
 use related::{compare_related, open_related};
 
 const PAGE: usize = 10;
@@ -33,9 +40,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
     if !matches!(
         msg,
-        Msg::Saved(_) | Msg::Resize(..) | Msg::Summarized(..) | Msg::Listed(_)
+        Msg::Saved(_)
+            | Msg::Resize(..)
+            | Msg::Summarized(..)
+            | Msg::Listed(_)
+            | Msg::ListingDone(_)
     ) {
         app.notice = None;
+        // The reviewer is at work here: a late-listed last report no longer takes them away.
+        if !matches!(msg, Msg::ListingDone(_)) {
+            app.resume = None;
+        }
     }
     if app.doc().is_none()
         && app
@@ -82,7 +97,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         (_, Msg::Listed(paths)) => {
+            let from = app.queue.len();
             app.queue.extend(paths.into_iter().map(Entry::new));
+            let before = app.current;
+            app.resume_if_listed(from);
+            if app.current != before {
+                let notice = app.notice.take();
+                go_report(app, app.current, true);
+                app.notice = notice;
+            }
             vec![]
         }
         (_, Msg::ListingDone(problems)) => {
@@ -120,8 +143,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         (Mode::Help, Msg::Move(dir)) => {
             app.help_scroll = match dir {
                 Dir::Up => app.help_scroll.saturating_sub(1),
-                _ => (app.help_scroll + 1)
-                    .min(super::keymap::help_lines(app.options.lang.strings()).len() as u16),
+                _ => (app.help_scroll + 1).min(
+                    app.options
+                        .keymap
+                        .help_lines(app.options.lang.strings())
+                        .len() as u16,
+                ),
             };
             vec![]
         }
@@ -140,6 +167,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         (Mode::Queue { .. }, m) => queue_msg(app, m),
+        (Mode::Findings { .. }, m) => findings::msg(app, m),
         (Mode::Compare(_), Msg::Close | Msg::CompareRelated) => {
             app.mode = Mode::Normal;
             vec![]
@@ -211,13 +239,39 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             app.mode = Mode::Editing(LineEditor::with(&c.to_string()));
         }
         Msg::Clear => return with_doc(app, |d, key| d.clear(key).map(|_| None)),
-        Msg::Confirm => {
-            let fx = with_doc(app, |d, key| d.confirm(key).map(|_| None));
-            if !fx.is_empty() {
-                step_flag(app, true);
+        Msg::Confirm => return confirm_and_step(app),
+        Msg::ConfirmNext if bulk::cursor_flagged(app) => return confirm_and_step(app),
+        Msg::ConfirmNext => return normal_msg(app, Msg::StartEdit, false),
+        Msg::ConfirmRow => return bulk::confirm(app, Bulk::Row),
+        Msg::ConfirmTable => return bulk::confirm(app, Bulk::Table),
+        Msg::ConfirmBlanks => return bulk::confirm(app, Bulk::Blanks),
+        Msg::Findings => {
+            // Opens on the selected cell's finding: the panel is its detail, in full.
+            let key = app.cursor_key();
+            let selected = app.report().map_or(0, |r| {
+                findings::order(r)
+                    .iter()
+                    .position(|&i| {
+                        key.as_ref()
+                            .is_some_and(|k| r.findings[i].cells.contains(k))
+                    })
+                    .unwrap_or(0)
+            });
+            app.mode = Mode::Findings { selected };
+            if app.report().is_some_and(|r| r.findings.is_empty()) {
+                app.notice = Some(Notice {
+                    text: s.no_findings.into(),
+                    error: false,
+                });
             }
-            return fx;
         }
+        Msg::Dismiss => bulk::dismiss_at_cursor(app),
+        Msg::Note => {
+            let key = app.cursor_key().unwrap_or_default();
+            let text = app.doc().and_then(|d| d.note(&key)).unwrap_or("");
+            app.mode = Mode::Prompt(PromptKind::Note, LineEditor::with(text));
+        }
+        Msg::NextUnreviewed => bulk::next_unreviewed(app),
         Msg::ShiftLeft | Msg::ShiftRight => {
             let dir = if msg == Msg::ShiftLeft { -1 } else { 1 };
             return with_doc(app, |d, key| d.shift(key, dir).map(Some));
@@ -248,7 +302,8 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             if errors > 0 {
                 app.mode = Mode::Prompt(PromptKind::ApproveReason, LineEditor::default());
             } else {
-                return decide(app, |d| d.approve(None), s.approved);
+                let fx = decide(app, |d| d.approve(None), s.approved);
+                return bulk::move_on(app, fx);
             }
         }
         Msg::Reject => app.mode = Mode::Prompt(PromptKind::RejectReason, LineEditor::default()),
@@ -258,11 +313,15 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
                 return vec![];
             };
             let result = if reapply {
-                doc.reapply_stale()
-                    .map(|(n, skipped)| format!("re-applied {n} edits; {skipped} no longer fit"))
+                doc.reapply_stale().map(|(n, skipped)| {
+                    format!(
+                        "{}; {}",
+                        counted(s.reapplied_n, n),
+                        counted(s.no_longer_fit_n, skipped)
+                    )
+                })
             } else {
-                doc.start_over()
-                    .map(|()| "started a new review; the old one was kept as a backup".to_string())
+                doc.start_over().map(|()| s.started_over.to_string())
             };
             return report_outcome(app, result);
         }
@@ -273,7 +332,7 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             let n = app.doc().map_or(0, |d| d.open_suggestions().len());
             if n == 0 {
                 app.notice = Some(Notice {
-                    text: "the text suggests nothing more for this report".into(),
+                    text: s.no_suggestions.into(),
                     error: false,
                 });
             } else {
@@ -317,6 +376,15 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// Confirms the selected cell and goes to the next flagged one.
+fn confirm_and_step(app: &mut App) -> Vec<Effect> {
+    let fx = with_doc(app, |d, key| d.confirm(key).map(|_| None));
+    if !fx.is_empty() {
+        step_flag(app, true);
+    }
+    fx
 }
 
 /// Runs a change on the open report at the cursor; on success re-summarises and saves.
@@ -407,17 +475,40 @@ fn prompt_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {
     let kind = *kind;
     match key {
         EditorKey::Cancel => {
-            app.mode = Mode::Normal;
+            app.mode = if kind == PromptKind::QueueFilter {
+                Mode::Queue { selected: 0 }
+            } else {
+                Mode::Normal
+            };
             vec![]
         }
         EditorKey::Submit => {
             let text = editor.text.clone();
             app.mode = Mode::Normal;
             match kind {
-                PromptKind::ApproveReason => decide(app, |d| d.approve(Some(text)), s.approved),
+                PromptKind::ApproveReason => {
+                    let fx = decide(app, |d| d.approve(Some(text)), s.approved);
+                    bulk::move_on(app, fx)
+                }
+                PromptKind::DismissReason(i) => bulk::dismiss(app, i, &text),
                 PromptKind::RejectReason => decide(app, |d| d.reject(text), s.rejected),
                 PromptKind::Search => {
                     search(app, &text);
+                    vec![]
+                }
+                PromptKind::Note => {
+                    let fx = with_doc(app, |d, key| d.set_note(key, &text).map(|()| None));
+                    if !fx.is_empty() {
+                        app.notice = Some(Notice {
+                            text: s.note_saved.into(),
+                            error: false,
+                        });
+                    }
+                    fx
+                }
+                PromptKind::QueueFilter => {
+                    app.queue_filter = text.trim().to_string();
+                    app.mode = Mode::Queue { selected: 0 };
                     vec![]
                 }
             }
@@ -427,65 +518,6 @@ fn prompt_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {
             vec![]
         }
     }
-}
-
-fn queue_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
-    let Mode::Queue { selected } = app.mode else {
-        return vec![];
-    };
-    let n = app.queue.len();
-    match msg {
-        Msg::Close | Msg::ToggleQueue => app.mode = Mode::Normal,
-        Msg::Move(Dir::Up) => {
-            app.mode = Mode::Queue {
-                selected: selected.saturating_sub(1),
-            }
-        }
-        Msg::Move(Dir::Down) => {
-            app.mode = Mode::Queue {
-                selected: (selected + 1).min(n.saturating_sub(1)),
-            }
-        }
-        Msg::PageUp => {
-            app.mode = Mode::Queue {
-                selected: selected.saturating_sub(PAGE),
-            }
-        }
-        Msg::PageDown => {
-            app.mode = Mode::Queue {
-                selected: (selected + PAGE).min(n.saturating_sub(1)),
-            }
-        }
-        Msg::SortQueue => {
-            app.sort = match app.sort {
-                SortKey::File => SortKey::Errors,
-                SortKey::Errors => SortKey::Status,
-                SortKey::Status => SortKey::File,
-            };
-            app.mode = Mode::Queue { selected: 0 };
-        }
-        Msg::StartEdit => {
-            let order = queue_order(app);
-            app.mode = Mode::Normal;
-            if let Some(&i) = order.get(selected) {
-                go_report(app, i, false);
-            }
-        }
-        _ => {}
-    }
-    vec![]
-}
-
-/// Queue indices in the list's display order.
-pub fn queue_order(app: &App) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..app.queue.len()).collect();
-    let summary = |i: usize| app.queue[i].summary.clone().unwrap_or_default();
-    match app.sort {
-        SortKey::File => {}
-        SortKey::Errors => order.sort_by_key(|&i| (std::cmp::Reverse(summary(i).errors), i)),
-        SortKey::Status => order.sort_by_key(|&i| (summary(i).status.map(|s| s.as_str()), i)),
-    }
-    order
 }
 
 /// Opens queue entry `i` if it is not open yet.
@@ -523,6 +555,7 @@ fn summarize(doc: &ReviewDoc) -> Summary {
         reviewed: doc.has_review(),
         errors: doc.current.errors(),
         warnings: doc.current.warnings(),
+        rules: queue::open_rules(&doc.current),
         facts: Some(crate::check::series::Facts::of(&doc.current)),
     }
 }
@@ -605,40 +638,24 @@ pub fn summary_of(
         reviewed: review.is_some(),
         errors: report.errors(),
         warnings: report.warnings(),
+        rules: queue::open_rules(&report),
         facts: Some(crate::check::series::Facts::of(&report)),
     })
 }
 
-fn next_error_report(app: &mut App, forward: bool) {
-    let n = app.queue.len();
-    let mut i = app.current;
-    for _ in 1..n {
-        i = if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        };
-        if app.queue[i].summary.is_none() {
-            open(app, i);
-        }
-        if app.queue[i].summary.as_ref().is_some_and(|s| s.errors > 0) {
-            go_report(app, i, true);
-            return;
-        }
-    }
-    app.notice = Some(Notice {
-        text: app.options.lang.strings().no_error_reports.into(),
-        error: false,
-    });
-}
-
-/// The report's first flagged cell in reading order.
+/// The report's first cell flagged by an error in reading order, else its first flagged cell.
 pub fn first_flag(app: &App) -> Option<Cursor> {
     let report = app.report()?;
     let f = layout::report_flags(app);
-    reading_order(report)
-        .into_iter()
-        .find(|c| cell_key_at(report, *c).is_some_and(|k| f.contains_key(&k)))
+    let order = reading_order(report);
+    let first = |error_only: bool| {
+        order.iter().copied().find(|c| {
+            cell_key_at(report, *c)
+                .and_then(|k| f.get(&k))
+                .is_some_and(|fl| !error_only || fl.severity == Some(crate::model::Severity::Error))
+        })
+    };
+    first(true).or_else(|| first(false))
 }
 
 fn step_flag(app: &mut App, forward: bool) {

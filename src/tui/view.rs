@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 mod compare;
+mod findings;
 
 use super::app::{App, Focus, Mode, PromptKind};
-use super::keymap::help_lines;
 use super::layout::{self, areas, cell_mark, cell_value_text, grid_geom, too_small, width_safe};
 use super::strings::Strings;
 use super::update::queue_order;
@@ -40,7 +40,7 @@ impl Theme {
             '!' => self.fg(Color::Red).add_modifier(Modifier::BOLD),
             '?' => self.fg(Color::Magenta).add_modifier(Modifier::BOLD),
             '*' => self.fg(Color::Cyan),
-            '_' => self.fg(Color::Yellow),
+            '_' | '^' => self.fg(Color::Yellow),
             '+' => self.fg(Color::Green),
             '=' => self.fg(Color::Green).add_modifier(Modifier::DIM),
             _ => Style::default(),
@@ -78,6 +78,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Mode::Help => draw_help(app, frame, size, s),
         Mode::Queue { selected } => draw_queue(app, frame, size, *selected, s),
         Mode::Compare(f) => compare::draw(app, frame, size, f, s),
+        Mode::Findings { selected } => findings::draw(app, frame, size, *selected, &theme, s),
         _ => {}
     }
 }
@@ -147,7 +148,13 @@ fn top_line(app: &App, s: &Strings) -> String {
                 .year
                 .map_or_else(|| s.unknown.into(), |y| y.to_string()),
         );
-        parts.push(r.template.clone());
+        parts.push(match app.options.lang {
+            super::strings::Lang::Zh => r
+                .template
+                .strip_prefix("gov-")
+                .map_or_else(|| r.template.clone(), |y| format!("{y}版")),
+            super::strings::Lang::En => r.template.clone(),
+        });
         parts.push(status_name(s, Some(doc.state.status), doc.has_review()).to_string());
         parts.push(format!(
             "{} {} · {} {}",
@@ -231,19 +238,30 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
     let block = pane_block(app, s.grid, app.focus == Focus::Grid);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // Table tabs.
+    let flags = layout::report_flags(app);
+    // Table tabs; one holding a cell an error names says so.
+    let has_error = |id: &str| {
+        flags.iter().any(|(k, f)| {
+            f.severity == Some(crate::model::Severity::Error)
+                && k.strip_prefix(id).is_some_and(|r| r.starts_with('.'))
+        })
+    };
     let tabs: Vec<Span> = report
         .tables
         .iter()
         .enumerate()
         .flat_map(|(i, t)| {
-            let style = if i == app.cursor.table {
-                Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+            let error = !t.found || has_error(&t.id);
+            let mut style = if error {
+                theme.fg(Color::Red)
             } else {
                 Style::default()
             };
+            if i == app.cursor.table {
+                style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+            }
             let name = s.tables.get(i).copied().unwrap_or(t.id.as_str());
-            let found = if t.found { "" } else { " !" };
+            let found = if error { " !" } else { "" };
             [
                 Span::styled(format!(" {name}{found} "), style),
                 Span::raw(" "),
@@ -260,7 +278,6 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
         return;
     };
     let table = &report.tables[app.cursor.table];
-    let flags = layout::report_flags(app);
     let approved = app
         .doc()
         .is_some_and(|d| d.state.status == ReviewStatus::Approved);
@@ -273,6 +290,22 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
             Paragraph::new(format!("{}{text}", " ".repeat(pad)))
                 .style(Style::default().add_modifier(Modifier::BOLD)),
             Rect::new(x, g.header_y, w, 1),
+        );
+    }
+    // Columns scrolled out of sight on either side are marked on the header row, in ASCII so
+    // the mark is one column wide on every terminal.
+    let hidden_left = g.cols.first().is_some_and(|c| c.0 > 0);
+    let hidden_right = g.cols.last().is_some_and(|c| c.0 + 1 < table.columns.len());
+    if hidden_left {
+        frame.render_widget(
+            Paragraph::new("<").style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(inner.x + g.label_w - 1, g.header_y, 1, 1),
+        );
+    }
+    if hidden_right {
+        frame.render_widget(
+            Paragraph::new(">").style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(inner.x + inner.width - 1, g.header_y, 1, 1),
         );
     }
     for (vis, ri) in (g.first_row..table.rows.len())
@@ -334,6 +367,9 @@ fn status_line(app: &App, s: &Strings) -> String {
     if let Some(raw) = &cell.raw {
         parts.push(format!("{} “{raw}”", s.raw));
     }
+    if let Some(note) = doc.note(&key) {
+        parts.push(format!("{} “{note}”", s.note_word));
+    }
     match cell.place {
         // A PDF's value: its page and the box of its characters, to find it on the page.
         Some(crate::model::DocPlace { page: Some(b), .. }) => {
@@ -349,7 +385,8 @@ fn status_line(app: &App, s: &Strings) -> String {
         }
         None => {}
     }
-    parts.push(cell.status.as_str().to_string());
+    let lang = app.options.lang;
+    parts.push(super::wording::status_name(lang, cell.status));
     // What the prose says about this cell: a suggestion, or a statement it takes part in.
     if let Some(sug) = &cell.suggestion {
         let v = sug.value.map(format_value).unwrap_or_default();
@@ -375,7 +412,7 @@ fn status_line(app: &App, s: &Strings) -> String {
         .current
         .findings
         .iter()
-        .filter(|f| f.cells.contains(&key))
+        .filter(|f| f.cells.contains(&key) && f.dismissed.is_none())
         .max_by_key(|f| (f.severity, f.rule.starts_with('H')));
     // A finding across reports names the other report; shown unless the report's own
     // finding here is an error.
@@ -391,15 +428,18 @@ fn status_line(app: &App, s: &Strings) -> String {
             super::series::display_message(f)
         ));
     } else if let Some(f) = finding {
-        let prefix = format!("{name}: ");
-        parts.push(
-            f.message
-                .strip_prefix(&prefix)
-                .unwrap_or(&f.message)
-                .to_string(),
-        );
+        let message = super::wording::message(lang, &doc.current, doc.template, f);
+        let text = [format!("{name}: "), format!("{name}：")]
+            .iter()
+            .find_map(|p| message.strip_prefix(p.as_str()))
+            .unwrap_or(&message)
+            .to_string();
+        parts.push(text);
     }
-    parts.push(key);
+    // The cell's key is for files and jq; a Chinese screen names the cell in words already.
+    if lang == super::strings::Lang::En {
+        parts.push(key);
+    }
     safe(app, &parts.join(" · "))
 }
 
@@ -414,6 +454,9 @@ fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
                 Mode::Prompt(PromptKind::ApproveReason, _) => s.approve_prompt,
                 Mode::Prompt(PromptKind::RejectReason, _) => s.reject_prompt,
                 Mode::Prompt(PromptKind::Search, _) => s.search_prompt,
+                Mode::Prompt(PromptKind::DismissReason(_), _) => s.dismiss_prompt,
+                Mode::Prompt(PromptKind::QueueFilter, _) => s.filter_prompt,
+                Mode::Prompt(PromptKind::Note, _) => s.note_prompt,
                 _ => s.edit_prompt,
             };
             let prefix = format!("{label}: ");
@@ -445,7 +488,7 @@ fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
             None => match app.doc().and_then(|d| d.read_only.clone()) {
                 Some(why) => (why, theme.fg(Color::Red)),
                 None => (
-                    s.hint.to_string(),
+                    app.options.keymap.hint(s, area.width as usize),
                     Style::default().add_modifier(Modifier::DIM),
                 ),
             },
@@ -482,7 +525,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
-    let lines = help_lines(s);
+    let lines = app.options.keymap.help_lines(s);
     let key_w = lines
         .iter()
         .map(|(k, _)| layout::str_width(k, false))
@@ -501,13 +544,6 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
         })
         .collect();
     text.push(Line::from(format!(" {}", s.h_editor)));
-    let rect = centered(area, 84, text.len() as u16 + 2);
-    clear_overlay(frame, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(borders(app))
-        .title(format!(" {} ", s.help_title))
-        .title_bottom(format!(" {} ", s.help_footer));
     let safe_text: Vec<Line> = if app.options.ambiguous_wide || app.options.ascii {
         text.into_iter()
             .map(|l| {
@@ -522,19 +558,56 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, s: &Strings) {
     } else {
         text
     };
-    // On a short terminal the list scrolls (↑ ↓).
-    frame.render_widget(
-        Paragraph::new(safe_text)
-            .block(block)
-            .scroll((app.help_scroll, 0)),
-        rect,
-    );
+    // Two columns where the terminal is wide enough for two lists side by side.
+    let columns = if area.width >= 2 * HELP_W + 2 { 2 } else { 1 };
+    let per_column = safe_text.len().div_ceil(columns);
+    let rect = centered(area, HELP_W * columns as u16 + 2, per_column as u16 + 2);
+    clear_overlay(frame, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(borders(app))
+        .title(format!(" {} ", s.help_title))
+        .title_bottom(format!(" {} ", s.help_footer));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut rest = safe_text;
+    for c in 0..columns {
+        let take = per_column.min(rest.len());
+        let column: Vec<Line> = rest.drain(..take).collect();
+        let x = inner.x + (c as u16) * HELP_W;
+        let w = if c + 1 == columns {
+            inner.width.saturating_sub((c as u16) * HELP_W)
+        } else {
+            HELP_W
+        };
+        // On a short terminal the list scrolls (↑ ↓).
+        frame.render_widget(
+            Paragraph::new(column).scroll((app.help_scroll, 0)),
+            Rect::new(x, inner.y, w, inner.height),
+        );
+    }
 }
 
-/// The folder all the queue's reports share, so the list shows paths below it.
+/// Width of one column of the help.
+const HELP_W: u16 = 84;
+
+/// The folder all the queue's reports share, so the list shows paths below it. Compared as
+/// bytes: this runs every frame over the whole queue, and `Path::starts_with` walks
+/// components (a tenth of a 10,000-report list frame).
 fn queue_base(app: &App) -> Option<std::path::PathBuf> {
     let mut base = app.queue.first()?.path.parent()?.to_path_buf();
-    while !app.queue.iter().all(|e| e.path.starts_with(&base)) {
+    let under = |p: &std::path::Path, base: &std::path::Path| {
+        let (p, b) = (
+            p.as_os_str().as_encoded_bytes(),
+            base.as_os_str().as_encoded_bytes(),
+        );
+        b.is_empty()
+            || p.starts_with(b)
+                && (p.len() == b.len()
+                    || std::path::is_separator(p[b.len()] as char)
+                    || b.ends_with(b"/"))
+    };
+    while !app.queue.iter().all(|e| under(&e.path, &base)) {
         if !base.pop() {
             return None;
         }
@@ -549,6 +622,7 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
         area.height.saturating_sub(4),
     );
     clear_overlay(frame, rect);
+    let order = queue_order(app);
     let sort = match app.sort {
         super::app::SortKey::File => s.col_file,
         super::app::SortKey::Errors => s.errors,
@@ -557,11 +631,21 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(borders(app))
-        .title(format!(" {} · {} {sort} ", s.queue_title, s.sorted_by))
+        .title(if app.queue_filter.is_empty() {
+            format!(" {} · {} {sort} ", s.queue_title, s.sorted_by)
+        } else {
+            format!(
+                " {} {} · {} {sort} · {}: {} ",
+                s.queue_title,
+                order.len(),
+                s.sorted_by,
+                s.filter_word,
+                app.queue_filter
+            )
+        })
         .title_bottom(format!(" {} ", s.queue_footer));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let order = queue_order(app);
     let base = queue_base(app);
     let height = inner.height.saturating_sub(1) as usize;
     let first = selected.saturating_sub(height.saturating_sub(1));
@@ -570,7 +654,8 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
     let row = |file: &str, org: &str, year: &str, status: &str, e: &str, w: &str| {
         format!(
             " {} {} {:>5} {} {:>6} {:>8}",
-            super::super::summary::pad(&super::super::summary::truncate(file, file_w), file_w),
+            // Cut in the middle: reports of one body differ at the end (the year), not the start.
+            super::super::summary::pad(&layout::truncate_middle(file, file_w), file_w),
             super::super::summary::pad(&super::super::summary::truncate(org, org_w), org_w),
             year,
             super::super::summary::pad(status, 11),

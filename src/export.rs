@@ -100,13 +100,13 @@ pub struct CellOut {
     pub entry: Option<&'static Entry>,
     /// Null unless the value is certain enough to analyse.
     pub value: Option<f64>,
-    /// `ok`, `blank`, `na`, `inferred`, `edited`, `confirmed`, `suggested`, `ambiguous`,
-    /// `invalid` or `missing`.
+    /// `ok`, `blank`, `na`, `inferred`, `edited`, `confirmed`, `suggested`, `dismissed`,
+    /// `ambiguous`, `invalid` or `missing`.
     pub status: &'static str,
     /// The printed text.
     pub raw: Option<String>,
     pub place: Option<Place>,
-    /// The rules of the findings that name this cell, space-separated.
+    /// The rules of the open (not dismissed) findings that name this cell, space-separated.
     pub flags: String,
 }
 
@@ -210,7 +210,13 @@ pub fn from_report(
     options: &Options,
 ) -> Record {
     let mut flags: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    // Cells some finding names, and those that only dismissed findings name.
+    let mut named: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for f in &report.findings {
+        named.extend(f.cells.iter().map(String::as_str));
+        if f.dismissed.is_some() {
+            continue;
+        }
         for c in &f.cells {
             let s = flags.entry(c.as_str()).or_default();
             if !s.split(' ').any(|r| r == f.rule.as_ref()) {
@@ -229,13 +235,24 @@ pub fn from_report(
                 (None, Some(s)) => Some(Place::Text(s)),
                 _ => None,
             };
+            let flags = flags.remove(key.as_str()).unwrap_or_default();
+            let mut status = status_of(c);
+            // A value whose every finding a reviewer dismissed; blank and n/a keep their
+            // status, which says what was printed.
+            if flags.is_empty()
+                && named.contains(key.as_str())
+                && matches!(c.status, CellStatus::Ok | CellStatus::Inferred)
+                && c.suggestion.is_none()
+            {
+                status = "dismissed";
+            }
             CellOut {
                 entry: vocabulary::lookup(&report.template, &key),
                 value: export_value(c.status, c.value),
-                status: status_of(c),
+                status,
                 raw: c.raw.clone(),
                 place,
-                flags: flags.remove(key.as_str()).unwrap_or_default(),
+                flags,
                 key,
             }
         })

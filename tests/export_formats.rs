@@ -414,3 +414,67 @@ fn a_year_on_year_join_is_one_query() {
     assert_eq!(this, value("a2024.txt", "requests.carried_over.total"));
     assert_eq!(last, value("a2023.txt", "requests.carried_forward.total"));
 }
+
+#[test]
+fn a_dismissed_warning_is_in_every_format_and_no_longer_flags_its_cell() {
+    use tablereview::review::ReviewDoc;
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("in");
+    std::fs::create_dir_all(&to).unwrap();
+    let src = to.join("r.txt");
+    std::fs::copy(common::fixtures().join("001_8b45603aceec5a0e.txt"), &src).unwrap();
+    let mut doc = ReviewDoc::open(&src, "li", None).unwrap();
+    let findings = &doc.current.findings;
+    // A finding that alone names its one cell: dismissing it leaves the cell unflagged.
+    let (i, cell) = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule.as_ref() == "inferred" && f.cells.len() == 1)
+        .map(|(i, f)| (i, f.cells[0].clone()))
+        .find(|(_, c)| findings.iter().filter(|f| f.cells.contains(c)).count() == 1)
+        .expect("an inferred cell named once");
+    let warnings = doc.current.warnings();
+    doc.dismiss(i, "checked against the PDF").unwrap();
+    doc.save().unwrap();
+
+    let text = std::fs::read_to_string(export(dir.path(), "d.json", &[])).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rec = &v["reports"][0];
+    assert_eq!(rec["cells"][&cell]["status"], "dismissed");
+    assert_eq!(rec["warnings"].as_u64().unwrap() as usize, warnings - 1);
+    let f = rec["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["cells"][0] == cell.as_str() && f["rule"] == "inferred")
+        .unwrap();
+    assert_eq!(f["dismissed"]["reason"], "checked against the PDF");
+
+    let mut r = csv::Reader::from_path(export(dir.path(), "l.csv", &[])).unwrap();
+    let head = r.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let row = r
+        .records()
+        .map(Result::unwrap)
+        .find(|r| r[col("key")] == cell)
+        .unwrap();
+    assert_eq!((&row[col("status")], &row[col("flags")]), ("dismissed", ""));
+
+    let db = rusqlite::Connection::open(export(dir.path(), "d.db", &[])).unwrap();
+    let reason: String = db
+        .query_row(
+            "SELECT dismissed_reason FROM findings WHERE rule = 'inferred' AND cells = ?1",
+            [&cell],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reason, "checked against the PDF");
+
+    let mut book: Xlsx<_> = open_workbook(export(dir.path(), "b.xlsx", &[])).unwrap();
+    let sheet = book.worksheet_range("发现").unwrap();
+    let found = sheet.rows().any(|r| {
+        r.get(7)
+            .is_some_and(|d| d.to_string().starts_with("checked against the PDF"))
+    });
+    assert!(found, "the 发现 sheet gives the reason");
+}

@@ -341,7 +341,7 @@ fn outside_signals_restore_the_terminal_and_remove_the_lock() {
         // The inner shell writes its id and becomes the review, so the signal goes to it and
         // to nothing else.
         let command = format!(
-            "sh -c 'echo $$ > {}; exec {bin} review {}'; echo review-ended-$?; sleep 30",
+            "sh -c 'echo $$ > {}; exec {bin} review --reviewer e2e {}'; echo review-ended-$?; sleep 30",
             pidfile.display(),
             report.display()
         );

@@ -65,7 +65,10 @@ CREATE TABLE findings (
   rule TEXT NOT NULL,
   severity TEXT NOT NULL,
   cells TEXT NOT NULL,
-  message TEXT NOT NULL
+  message TEXT NOT NULL,
+  dismissed_reason TEXT,
+  dismissed_by TEXT,
+  dismissed_at TEXT
 );
 CREATE TABLE edits (
   report_id INTEGER NOT NULL REFERENCES reports(id),
@@ -221,14 +224,18 @@ impl Db {
                 cell.place.map(|p| p.to_string())
             ])?;
         }
-        let mut st = c.prepare("INSERT INTO findings VALUES (?1,?2,?3,?4,?5)")?;
+        let mut st = c.prepare("INSERT INTO findings VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?;
         for f in &rec.findings {
+            let d = f.dismissed.as_ref();
             st.execute(params![
                 id,
                 f.rule.as_ref(),
                 f.severity.as_str(),
                 f.cells.join(" "),
-                f.message
+                f.message,
+                d.map(|d| &d.reason),
+                d.map(|d| &d.reviewer),
+                d.map(|d| &d.at)
             ])?;
         }
         if !rec.edits.is_empty() {

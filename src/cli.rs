@@ -465,8 +465,13 @@ fn check(
         b.finish_and_clear();
     }
     let mut line = format!(
-        "{} reports: {} clean, {} with errors, {} with warnings, {} approved",
-        tally.reports, tally.clean, tally.with_errors, tally.with_warnings, tally.approved
+        "{} report{}: {} clean, {} with errors, {} with warnings, {} approved",
+        tally.reports,
+        if tally.reports == 1 { "" } else { "s" },
+        tally.clean,
+        tally.with_errors,
+        tally.with_warnings,
+        tally.approved
     );
     if series_errors + series_warnings > 0 {
         line.push_str(&format!(

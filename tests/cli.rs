@@ -679,3 +679,12 @@ fn a_binary_export_needs_a_file() {
             .stderr(predicate::str::contains("needs a file"));
     }
 }
+
+#[test]
+fn the_check_summary_reads_naturally_for_one_report() {
+    let dir = copy(&["000_7a2d16d58913ef59.txt"]);
+    let out = bin().arg("check").arg(dir.path()).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\n1 report: "), "{text}");
+    assert!(!text.contains("1 reports"), "{text}");
+}

@@ -18,9 +18,15 @@ impl Tmux {
             socket: format!("tablereview-{name}-{}", std::process::id()),
         };
         let (w, h) = (w.to_string(), h.to_string());
+        // A review remembers its reviewer and last report in the config folder: a test's go
+        // to a folder of its own, never the user's (a command may still set its own).
+        let config = std::env::temp_dir().join(format!("{}-config", t.socket));
+        let config = format!("TABLEREVIEW_CONFIG_DIR={}", config.display());
         let out = t.cmd(&[
             "-u",
             "new-session",
+            "-e",
+            &config,
             "-d",
             "-s",
             "e2e",
@@ -79,6 +85,8 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.cmd(&["kill-server"]);
+        let _ =
+            std::fs::remove_dir_all(std::env::temp_dir().join(format!("{}-config", self.socket)));
     }
 }
 

@@ -64,6 +64,22 @@ impl Format {
     }
 }
 
+/// The columns that describe a report in the CSV, Excel and wide layouts: key, Chinese label.
+pub(crate) const REPORT_COLUMNS: [(&str, &str); 12] = [
+    ("source", "来源文件"),
+    ("organization", "机关"),
+    ("organization_normalized", "机关（规范名）"),
+    ("province", "省级"),
+    ("city", "地市级"),
+    ("county", "县区级"),
+    ("year", "年度"),
+    ("template", "格式"),
+    ("report_status", "审核状态"),
+    ("reviewer", "审核人"),
+    ("errors", "错误数"),
+    ("warnings", "警告数"),
+];
+
 /// What an export holds beyond the values.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {

@@ -240,33 +240,9 @@ pub fn keys_list(args: &KeysListArgs) -> anyhow::Result<ExitCode> {
         }
         KeysFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record([
-                "key",
-                "template",
-                "canonical_key",
-                "table",
-                "row",
-                "column",
-                "table_label",
-                "row_label",
-                "column_label",
-                "kind",
-                "unit",
-            ])?;
+            w.write_record(vocabulary::COLUMNS)?;
             for e in entries {
-                w.write_record([
-                    e.key.as_str(),
-                    e.template,
-                    &e.canonical_key,
-                    e.table,
-                    e.row,
-                    e.column,
-                    e.table_label,
-                    e.row_label,
-                    e.column_label,
-                    e.kind,
-                    e.unit.unwrap_or(""),
-                ])?;
+                w.write_record(e.fields())?;
             }
             w.flush()?;
         }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
-use super::{csv_error, io, CellOut, Options, Record};
+use super::{csv_error, io, CellOut, Options, Record, REPORT_COLUMNS};
 use crate::check::series::SeriesFinding;
 use crate::error::Result;
 use crate::template::vocabulary;
@@ -37,22 +37,6 @@ pub fn value_text(value: Option<f64>, decimal: bool) -> String {
         }
     }
 }
-
-/// The record's fields that describe the report, in CSV column order.
-const REPORT_COLUMNS: [(&str, &str); 12] = [
-    ("source", "来源文件"),
-    ("organization", "机关"),
-    ("organization_normalized", "机关（规范名）"),
-    ("province", "省级"),
-    ("city", "地市级"),
-    ("county", "县区级"),
-    ("year", "年度"),
-    ("template", "格式"),
-    ("report_status", "审核状态"),
-    ("reviewer", "审核人"),
-    ("errors", "错误数"),
-    ("warnings", "警告数"),
-];
 
 fn report_fields(rec: &Record) -> [Cow<'_, str>; 12] {
     let opt = |s: &Option<String>| inert(s.as_deref().unwrap_or("")).into_owned();
@@ -232,12 +216,8 @@ impl<W: Write> Wide<W> {
     pub fn write(&mut self, rec: &Record, path: &Path) -> Result<()> {
         let mut row: Vec<Cow<str>> = report_fields(rec).into_iter().collect();
         if self.measures {
-            for m in super::measures::all() {
-                let v = rec
-                    .measures
-                    .iter()
-                    .find(|(x, _)| x.id == m.id)
-                    .and_then(|x| x.1);
+            // Records carry every measure, in `measures::all()` order, when measures are on.
+            for &(m, v) in &rec.measures {
                 row.push(Cow::Owned(value_text(v, m.kind == "ratio")));
             }
         }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Color, Format, Note, Workbook, Worksheet, XlsxError};
 
-use super::{Export, Options, Record};
+use super::{Export, Options, Record, REPORT_COLUMNS};
 use crate::check::series::SeriesFinding;
 use crate::error::{Error, Result};
 use crate::files::Output;
@@ -42,22 +42,6 @@ fn fit(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(format!("{}…", &s[..end]))
 }
-
-/// The report columns of the 报告 and 状态 sheets: key, Chinese label.
-const REPORT_HEAD: [(&str, &str); 12] = [
-    ("source", "来源文件"),
-    ("organization", "机关"),
-    ("organization_normalized", "机关（规范名）"),
-    ("province", "省级"),
-    ("city", "地市级"),
-    ("county", "县区级"),
-    ("year", "年度"),
-    ("template", "格式"),
-    ("report_status", "审核状态"),
-    ("reviewer", "审核人"),
-    ("errors", "错误数"),
-    ("warnings", "警告数"),
-];
 
 /// A sheet that continues on a new one when full; `head` rows repeat on each. Sheets are
 /// written in constant memory: each row goes to a temp file once the next one starts, so
@@ -205,8 +189,8 @@ impl Book {
         if let Some(dir) = out.temp_path().and_then(Path::parent) {
             wb.set_tempdir(dir)?;
         }
-        let mut keys: Vec<String> = REPORT_HEAD.iter().map(|h| h.0.to_string()).collect();
-        let mut labels: Vec<String> = REPORT_HEAD.iter().map(|h| h.1.to_string()).collect();
+        let mut keys: Vec<String> = REPORT_COLUMNS.iter().map(|h| h.0.to_string()).collect();
+        let mut labels: Vec<String> = REPORT_COLUMNS.iter().map(|h| h.1.to_string()).collect();
         if options.measures {
             for m in super::measures::all() {
                 keys.push(format!("measure:{}", m.id));
@@ -268,49 +252,35 @@ impl Book {
         let by_key: HashMap<&str, &super::CellOut> =
             rec.cells.iter().map(|c| (c.key.as_str(), c)).collect();
         // One sheet at a time: each is borrowed from the workbook in turn.
+        // The row's cells once, for both sheets: (value, status, coloured by status). Records
+        // carry every measure, in `measures::all()` order, when measures are on.
+        let measures = rec
+            .measures
+            .iter()
+            .filter(|_| self.measures)
+            .map(|&(_, v)| Some((v, if v.is_some() { "derived" } else { "unknown" }, false)));
+        let values = vocabulary::wide().map(|e| {
+            by_key
+                .get(e.key.as_str())
+                .map(|c| (c.value, c.status, true))
+        });
+        let cells: Vec<_> = measures.chain(values).collect();
+        let first = REPORT_COLUMNS.len() as u16;
         let ws = self.wb.worksheet_from_index(ri)?;
-        let mut col = REPORT_HEAD.len() as u16;
-        if self.measures {
-            for m in super::measures::all() {
-                let v = rec
-                    .measures
-                    .iter()
-                    .find(|(x, _)| x.id == m.id)
-                    .and_then(|x| x.1);
-                if let Some(v) = v {
-                    ws.write_number(r, col, v)?;
-                }
-                col += 1;
-            }
-        }
-        for e in vocabulary::wide() {
-            if let Some(c) = by_key.get(e.key.as_str()) {
-                let f = s.of(c.status);
-                match c.value {
-                    Some(v) => ws.write_number_with_format(r, col, v, f)?,
-                    None => ws.write_blank(r, col, f)?,
-                };
-            }
-            col += 1;
+        for (i, cell) in cells.iter().enumerate() {
+            let col = first + i as u16;
+            match *cell {
+                Some((Some(v), st, true)) => ws.write_number_with_format(r, col, v, s.of(st))?,
+                Some((Some(v), _, false)) => ws.write_number(r, col, v)?,
+                Some((None, st, true)) => ws.write_blank(r, col, s.of(st))?,
+                _ => continue,
+            };
         }
         let ws = self.wb.worksheet_from_index(ti)?;
-        let mut col = REPORT_HEAD.len() as u16;
-        if self.measures {
-            for m in super::measures::all() {
-                let v = rec
-                    .measures
-                    .iter()
-                    .find(|(x, _)| x.id == m.id)
-                    .and_then(|x| x.1);
-                ws.write_string(t, col, if v.is_some() { "derived" } else { "unknown" })?;
-                col += 1;
+        for (i, cell) in cells.iter().enumerate() {
+            if let Some((_, st, _)) = cell {
+                ws.write_string(t, first + i as u16, *st)?;
             }
-        }
-        for e in vocabulary::wide() {
-            if let Some(c) = by_key.get(e.key.as_str()) {
-                ws.write_string(t, col, c.status)?;
-            }
-            col += 1;
         }
         Ok(())
     }
@@ -430,33 +400,12 @@ impl Book {
 fn keys_sheet(wb: &mut Workbook, bold: &Format) -> std::result::Result<(), XlsxError> {
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("键")?;
-    let head = [
-        "key",
-        "template",
-        "canonical_key",
-        "table",
-        "row_label",
-        "column_label",
-        "kind",
-        "unit",
-    ];
-    for (c, h) in head.iter().enumerate() {
+    for (c, h) in vocabulary::COLUMNS.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, bold)?;
     }
     for (i, e) in vocabulary::entries().iter().enumerate() {
-        let r = i as u32 + 1;
-        let fields = [
-            e.key.as_str(),
-            e.template,
-            &e.canonical_key,
-            e.table_label,
-            e.row_label,
-            e.column_label,
-            e.kind,
-            e.unit.unwrap_or(""),
-        ];
-        for (c, v) in fields.iter().enumerate() {
-            ws.write_string(r, c as u16, *v)?;
+        for (c, v) in e.fields().iter().enumerate() {
+            ws.write_string(i as u32 + 1, c as u16, *v)?;
         }
     }
     ws.set_freeze_panes(1, 1)?;

@@ -29,7 +29,39 @@ pub struct Entry {
     pub unit: Option<&'static str>,
 }
 
+/// The dictionary's columns, in the order [`Entry::fields`] gives them (`keys-list`).
+pub const COLUMNS: [&str; 11] = [
+    "key",
+    "template",
+    "canonical_key",
+    "table",
+    "row",
+    "column",
+    "table_label",
+    "row_label",
+    "column_label",
+    "kind",
+    "unit",
+];
+
 impl Entry {
+    /// The entry as text, in [`COLUMNS`] order (no unit is an empty field).
+    pub fn fields(&self) -> [&str; 11] {
+        [
+            self.key.as_str(),
+            self.template,
+            &self.canonical_key,
+            self.table,
+            self.row,
+            self.column,
+            self.table_label,
+            self.row_label,
+            self.column_label,
+            self.kind,
+            self.unit.unwrap_or(""),
+        ]
+    }
+
     /// The row's and the column's label, as a reviewer reads the cell.
     pub fn label(&self) -> String {
         format!("{} {}", self.row_label, self.column_label)
@@ -51,7 +83,8 @@ struct Data {
 
 struct Dictionary {
     entries: Vec<Entry>,
-    by_key: HashMap<(&'static str, String), usize>,
+    /// Template, then key: looked up for every cell of every exported report, with no allocation.
+    by_key: HashMap<&'static str, HashMap<String, usize>>,
     /// Indexes into `entries`: the columns of a wide export.
     wide: Vec<usize>,
 }
@@ -96,11 +129,13 @@ fn dictionary() -> &'static Dictionary {
                 }
             }
         }
-        let by_key = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| ((e.template, e.key.clone()), i))
-            .collect();
+        let mut by_key: HashMap<&'static str, HashMap<String, usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_key
+                .entry(e.template)
+                .or_default()
+                .insert(e.key.clone(), i);
+        }
         // Table by table, each template's keys in its reading order, a key both have once.
         let mut seen = std::collections::HashSet::new();
         let mut wide = Vec::new();
@@ -127,10 +162,7 @@ pub fn entries() -> &'static [Entry] {
 /// The entry of `key` in `template`.
 pub fn lookup(template: &str, key: &str) -> Option<&'static Entry> {
     let d = dictionary();
-    let t = super::by_key(template)?;
-    d.by_key
-        .get(&(t.key.as_str(), key.to_owned()))
-        .map(|&i| &d.entries[i])
+    d.by_key.get(template)?.get(key).map(|&i| &d.entries[i])
 }
 
 /// The canonical key of `key` in `template` (the key itself when the template is unknown).

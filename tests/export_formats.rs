@@ -478,3 +478,57 @@ fn a_dismissed_warning_is_in_every_format_and_no_longer_flags_its_cell() {
     });
     assert!(found, "the 发现 sheet gives the reason");
 }
+
+#[test]
+fn measures_stand_beside_the_values_in_the_wide_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    gather(dir.path(), &[common::fixtures()]);
+    let json = std::fs::read_to_string(export(dir.path(), "m.json", &["--measures"])).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let want: HashMap<String, Option<f64>> = doc["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let source = r["source"].as_str().unwrap().to_string();
+            (
+                source,
+                r["measures"]["substantive_disclosure_rate"].as_f64(),
+            )
+        })
+        .collect();
+    const COL: &str = "measure:substantive_disclosure_rate";
+    let mut book: Xlsx<_> = open_workbook(export(dir.path(), "m.xlsx", &["--measures"])).unwrap();
+    let (values, statuses) = (
+        book.worksheet_range("报告").unwrap(),
+        book.worksheet_range("状态").unwrap(),
+    );
+    let c = (0..values.get_size().1)
+        .find(|&c| values.get((0, c)) == Some(&Data::String(COL.into())))
+        .unwrap();
+    let mut w = csv::Reader::from_path(export(
+        dir.path(),
+        "m.csv",
+        &["--format", "csv-wide", "--measures"],
+    ))
+    .unwrap();
+    let head = w.headers().unwrap().clone();
+    let wc = head.iter().position(|h| h == COL).unwrap();
+    let wide: HashMap<String, Option<f64>> = w
+        .records()
+        .map(Result::unwrap)
+        .map(|r| (r[0].to_string(), number(&r[wc])))
+        .collect();
+    for r in 2..values.get_size().0 {
+        let source = values.get((r, 0)).unwrap().to_string();
+        let got = match values.get((r, c)) {
+            Some(Data::Float(f)) => Some(*f),
+            _ => None,
+        };
+        assert_eq!(got, want[&source], "xlsx {source}");
+        let status = if got.is_some() { "derived" } else { "unknown" };
+        assert_eq!(statuses.get((r, c)), Some(&Data::String(status.into())));
+        assert_eq!(wide[&source], want[&source], "wide csv {source}");
+    }
+    assert!(want.values().any(Option::is_some));
+}

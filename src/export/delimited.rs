@@ -24,12 +24,20 @@ pub fn inert(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// A value as CSV text: money always with a decimal point (`2110.0`), counts as integers.
+/// A value as CSV text: money always with a decimal point (`2110.0`), counts as integers, a
+/// fraction in full.
 pub fn value_text(value: Option<f64>, decimal: bool) -> String {
     match value {
         None => String::new(),
         Some(v) => {
-            let mut s = crate::model::format_value(v);
+            // Whole numbers as integers; anything else in full (the shortest text that reads
+            // back as the same number), as the JSON export writes it: a rate of 35/36 keeps
+            // every digit, not six.
+            let mut s = if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                crate::model::format_value(v)
+            } else {
+                v.to_string()
+            };
             if decimal && !s.contains(['.', 'e', 'E']) {
                 s.push_str(".0");
             }

@@ -134,3 +134,14 @@ fn format_follows_the_extension() {
     );
     assert_eq!(Format::from_path(Path::new("x.txt")), None);
 }
+
+#[test]
+fn a_fraction_is_written_in_full_and_money_with_a_point() {
+    use delimited::value_text;
+    let rate = 35.0 / 36.0;
+    assert_eq!(value_text(Some(rate), true).parse::<f64>().unwrap(), rate);
+    assert_eq!(value_text(Some(2110.0), true), "2110.0");
+    assert_eq!(value_text(Some(2181.669177), true), "2181.669177");
+    assert_eq!(value_text(Some(16.0), false), "16");
+    assert_eq!(value_text(None, true), "");
+}

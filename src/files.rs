@@ -329,6 +329,36 @@ pub fn write_atomic_no_follow(path: &Path, bytes: &[u8]) -> Result<()> {
     out.commit()
 }
 
+/// Which file is at a path and as what, not following a link: a file replaced, rewritten or
+/// swapped for a link has another version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileVersion {
+    device: u64,
+    inode: u64,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    link: bool,
+}
+
+/// The version of the file at `path`; `None` when there is none.
+pub fn version(path: &Path) -> Option<FileVersion> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    #[cfg(unix)]
+    let (device, inode) = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let (device, inode) = (0, 0);
+    Some(FileVersion {
+        device,
+        inode,
+        len: meta.len(),
+        modified: meta.modified().ok(),
+        link: meta.file_type().is_symlink(),
+    })
+}
+
 /// An error when `path` is a symbolic link (of any kind, dangling too).
 pub fn refuse_link(path: &Path) -> Result<()> {
     match std::fs::symlink_metadata(path) {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use time::format_description::well_known::Rfc3339;
 
 use crate::check;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::extract;
 use crate::files;
 use crate::history::{Action, CellChange, CellState, History, Step};
@@ -20,6 +20,8 @@ use crate::value;
 mod lock;
 pub use lock::{break_lock, lock, lock_path, ReviewLock};
 mod decide;
+mod save;
+use save::Saved;
 
 /// A report opened for review.
 #[derive(Debug, Clone)]
@@ -48,6 +50,9 @@ pub struct ReviewDoc {
     /// The reviewer's notes on cells (review/decide.rs).
     pub notes: Vec<sidecar::CellNote>,
     next_step: u64,
+    /// What the files on disk hold, so a save appends only what is new; `None` until a
+    /// snapshot with a journal token is known to be there.
+    saved: Option<Saved>,
 }
 
 /// Now, as RFC 3339.
@@ -106,13 +111,15 @@ impl ReviewDoc {
             dismissed: Vec::new(),
             notes: Vec::new(),
             next_step: 1,
+            saved: None,
         };
-        match sidecar::load(&doc.sidecar_path) {
+        match sidecar::load_with_journal(&doc.sidecar_path) {
             Ok(None) => {}
-            Ok(Some(side)) if fits(&side, &doc.extracted) => {
-                doc.apply_sidecar(side);
+            Ok(Some((side, journal_bytes))) if fits(&side, &doc.extracted) => {
+                let snapshot_bytes = std::fs::metadata(&doc.sidecar_path).map_or(0, |m| m.len());
+                doc.apply_sidecar(side, snapshot_bytes, journal_bytes);
             }
-            Ok(Some(side)) => {
+            Ok(Some((side, _))) => {
                 doc.read_only = Some(format!(
                     "{}: the source text changed since this review; R re-applies the edits that still fit, S starts over (the old review is kept as a backup)",
                     doc.sidecar_path.display()
@@ -126,6 +133,8 @@ impl ReviewDoc {
     }
 
     /// Takes this process's lock on the report; another live reviewer makes it read-only.
+    /// Holding it, the journal a previous session left (cut short by a crash, perhaps) is
+    /// written into a new snapshot, so this session's lines start a clean journal.
     pub fn claim(&mut self) {
         match lock(&self.sidecar_path) {
             Ok(l) => self.lock = l.map(std::sync::Arc::new),
@@ -133,7 +142,12 @@ impl ReviewDoc {
                 if self.read_only.is_none() {
                     self.read_only = Some(why);
                 }
+                return;
             }
+        }
+        if self.lock.is_some() {
+            // A failure here leaves the journal as it was; the next save tries again.
+            let _ = self.compact();
         }
     }
 
@@ -150,6 +164,12 @@ impl ReviewDoc {
                 self.sidecar_path.display()
             )
         })?;
+        // Its journal goes with it, where loading the backup looks for it.
+        let _ = std::fs::rename(
+            sidecar::journal::path(&self.sidecar_path),
+            sidecar::journal::path(&backup),
+        );
+        self.saved = None;
         self.read_only = None;
         self.current.findings.retain(|f| f.rule != "stale-review");
         Ok(*side)
@@ -203,7 +223,8 @@ impl ReviewDoc {
         Ok((n, skipped))
     }
 
-    fn apply_sidecar(&mut self, side: Sidecar) {
+    fn apply_sidecar(&mut self, side: Sidecar, snapshot_bytes: u64, journal_bytes: u64) {
+        self.saved = Saved::loaded(&side, &self.sidecar_path, snapshot_bytes, journal_bytes);
         let reviewed = reviewed_values(&self.extracted, side.report, self.template);
         self.current = reviewed;
         let (history, last) = sidecar::history_from_log(&side.edits);
@@ -543,26 +564,8 @@ impl ReviewDoc {
             edits: self.log.clone(),
             dismissed: self.dismissed.clone(),
             notes: self.notes.clone(),
+            journal: None,
         }
-    }
-
-    /// Writes the sidecar atomically. Never writes over a sidecar it could not read.
-    pub fn save(&self) -> Result<()> {
-        if let Some(why) = &self.read_only {
-            return Err(Error::Other {
-                path: self.sidecar_path.clone(),
-                message: format!("not saved: {why}"),
-            });
-        }
-        let json = serde_json::to_vec_pretty(&self.to_sidecar()).map_err(|e| Error::Other {
-            path: self.sidecar_path.clone(),
-            message: e.to_string(),
-        })?;
-        if let Some(folder) = self.sidecar_path.parent().filter(|f| !f.exists()) {
-            // Under --out-dir, the report's folder is kept: made on the first save.
-            let _ = std::fs::create_dir_all(folder);
-        }
-        files::write_atomic_no_follow(&self.sidecar_path, &json)
     }
 
     /// Whether anything has been reviewed (edits or a decision).

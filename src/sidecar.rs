@@ -12,6 +12,7 @@ use crate::files::SmallFile;
 use crate::history::{Action, CellChange, CellState, History, Step};
 use crate::model::{format_value, CellStatus, Report};
 
+pub mod journal;
 mod validate;
 
 /// Schema identifier of review sidecars.
@@ -83,6 +84,10 @@ pub struct Sidecar {
     /// A reviewer's note on a cell, at most one per cell; absent in older sidecars.
     #[serde(default)]
     pub notes: Vec<CellNote>,
+    /// The token of the journal that continues this snapshot (journal.rs); absent in
+    /// sidecars written before there was a journal, which none continues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<String>,
 }
 
 /// A reviewer's note on one cell (why a figure was entered, what to ask the body).
@@ -95,8 +100,16 @@ pub struct CellNote {
     pub at: String,
 }
 
-/// Reads a sidecar; `Ok(None)` when there is none.
+/// Reads a sidecar with its journal replayed; `Ok(None)` when there is none.
 pub fn load(path: &Path) -> Result<Option<Sidecar>> {
+    Ok(load_with_journal(path)?.map(|(side, _)| side))
+}
+
+/// [`load`], also saying how many bytes of journal lie beside the sidecar (a review that
+/// claims it writes them into a new snapshot).
+pub fn load_with_journal(path: &Path) -> Result<Option<(Sidecar, u64)>> {
+    let journal_path = journal::path(path);
+    let journal = journal::read(&journal_path)?;
     let bytes = match crate::files::read_small(path, MAX_SIDECAR_BYTES) {
         Ok(b) => b,
         Err(SmallFile::Missing) => return Ok(None),
@@ -139,15 +152,24 @@ pub fn load(path: &Path) -> Result<Option<Sidecar>> {
             message,
         });
     }
-    let side: Sidecar = serde_json::from_value(value).map_err(|e| Error::Sidecar {
+    let mut side: Sidecar = serde_json::from_value(value).map_err(|e| Error::Sidecar {
         path: path.into(),
         message: e.to_string(),
     })?;
+    // The snapshot's shape is checked before a journal line addresses its cells.
     validate::check(&side).map_err(|message| Error::SidecarInvalid {
         path: path.into(),
         message,
     })?;
-    Ok(Some(side))
+    let journal_bytes = journal.as_ref().map_or(0, |j| j.len() as u64);
+    if let Some(bytes) = journal {
+        journal::replay(&mut side, &bytes, &journal_path)?;
+        validate::check(&side).map_err(|message| Error::SidecarInvalid {
+            path: journal_path.clone(),
+            message,
+        })?;
+    }
+    Ok(Some((side, journal_bytes)))
 }
 
 /// Rebuilds the undo and redo stacks from an edit log, so undo works across reopening.

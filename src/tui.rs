@@ -20,12 +20,13 @@ pub use run::run;
 /// Applies a message and carries out the effects it asks for, feeding their results back.
 /// The terminal runtime and the tests drive the screen through this one function.
 pub fn dispatch(app: &mut App, msg: msg::Msg) {
+    let was = app.current;
     let mut queue = vec![msg];
     while let Some(m) = queue.pop() {
         for effect in update::update(app, m) {
             match effect {
                 update::Effect::Save(i) => {
-                    let result = match app.queue.get(i).and_then(|e| e.doc.as_ref()) {
+                    let result = match app.queue.get_mut(i).and_then(|e| e.doc.as_mut()) {
                         Some(doc) => doc.save().map_err(|e| e.to_string()),
                         None => Ok(()),
                     };
@@ -36,6 +37,22 @@ pub fn dispatch(app: &mut App, msg: msg::Msg) {
                 }
             }
         }
+    }
+    if app.current != was {
+        // The report left is written whole, so its sidecar alone is current for whoever
+        // reads the file; failing that, readers replay its journal as before.
+        if let Some(doc) = app.queue.get_mut(was).and_then(|e| e.doc.as_mut()) {
+            let _ = doc.compact();
+        }
+    }
+}
+
+/// Ends the session's reviews: each journal is written into its sidecar, so the sidecar on
+/// disk is whole for whoever reads it next. Best effort: a journal left behind is replayed by
+/// every reader and compacted by the next review.
+pub fn close(app: &mut App) {
+    for doc in app.queue.iter_mut().filter_map(|e| e.doc.as_mut()) {
+        let _ = doc.compact();
     }
 }
 

@@ -134,8 +134,11 @@ fn the_findings_panel_lists_errors_first_jumps_and_dismisses_a_warning_with_a_re
         !report_flags(&a).contains_key(&cell),
         "n no longer stops there"
     );
-    let side: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("001_8b45603aceec5a0e.reviewed.json")).unwrap(),
+    // Read as every reader does: the sidecar with its journal.
+    let side = serde_json::to_value(
+        tablereview::sidecar::load(&dir.path().join("001_8b45603aceec5a0e.reviewed.json"))
+            .unwrap()
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(side["dismissed"][0]["reason"], "printed so in the original");

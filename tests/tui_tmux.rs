@@ -309,3 +309,90 @@ fn a_burst_of_keys_longer_than_one_read_is_handled_whole() {
         .unwrap();
     assert_eq!(side.edits.len(), 300);
 }
+
+/// Rounds of the journal's kill test (docs/reliability.md quotes it).
+const JOURNAL_KILL_ROUNDS: u64 = 12;
+/// Edits typed in each round's burst.
+const EDITS_PER_ROUND: u64 = 500;
+
+#[test]
+fn kill_9_in_the_middle_of_a_burst_leaves_a_readable_review_with_every_edit_before_it() {
+    if !tmux_available() {
+        return;
+    }
+    // Each round opens the review again (claiming it writes the last round's journal into
+    // the sidecar), types 500 edits in one burst and kills the process while they are being
+    // saved, a little later each round. What is on disk must read, and hold every round's
+    // edits in order up to some point: never a hole, never a damaged journal.
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("journal-probe.txt");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/003_9110b932e3d5ac2b.txt"),
+        &report,
+    )
+    .unwrap();
+    let side_path = dir.path().join("journal-probe.reviewed.json");
+    let bin = env!("CARGO_BIN_EXE_tablereview");
+    let command = format!(
+        "LANG=C.UTF-8 exec {bin} review --reviewer j {}",
+        report.display()
+    );
+    let needle = format!("^{bin} review --reviewer j {}", report.display());
+    let mut kept = 0;
+    let mut journalled_rounds = 0;
+    for round in 1..=JOURNAL_KILL_ROUNDS {
+        let t = Tmux::start(&format!("journal{round}"), &command, 120, 30);
+        t.wait_for("report 1/1");
+        let burst: String = (1..=EDITS_PER_ROUND)
+            .map(|i| format!("{}\r", round * 1000 + i))
+            .collect();
+        t.cmd(&["send-keys", "-t", "e2e", "-l", &burst]);
+        std::thread::sleep(Duration::from_millis(25 * round));
+        journalled_rounds += u64::from(side_path.with_extension("json.journal").exists());
+        Command::new("pkill")
+            .args(["-KILL", "-f", &needle])
+            .status()
+            .unwrap();
+        let start = Instant::now();
+        while processes_mentioning(&needle) > 0 && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        drop(t);
+        let Some(side) =
+            tablereview::sidecar::load(&side_path).unwrap_or_else(|e| panic!("round {round}: {e}"))
+        else {
+            assert_eq!(kept, 0, "round {round}: the sidecar is gone");
+            continue;
+        };
+        let values: Vec<u64> = side.edits.iter().map(|e| e.new.unwrap() as u64).collect();
+        assert!(values.len() >= kept, "round {round}: edits were lost");
+        let this_round = &values[kept..];
+        let expected: Vec<u64> = (1..=this_round.len() as u64)
+            .map(|i| round * 1000 + i)
+            .collect();
+        assert_eq!(this_round, expected, "round {round}: a hole in the edits");
+        eprintln!(
+            "round {round}: {} of {EDITS_PER_ROUND} edits on disk",
+            this_round.len()
+        );
+        kept = values.len();
+    }
+    assert!(kept > 0, "no round saved anything");
+    assert!(
+        journalled_rounds > 0,
+        "no kill came while the journal was in use"
+    );
+    // A last session quits normally: the journal is written into the sidecar on close.
+    let t = Tmux::start("journal-last", &command, 120, 30);
+    t.wait_for("report 1/1");
+    t.keys(&["7", "Enter", "q"]);
+    assert!(t.wait_exit());
+    assert!(!side_path.with_extension("json.journal").exists());
+    let side: tablereview::sidecar::Sidecar =
+        serde_json::from_slice(&std::fs::read(&side_path).unwrap()).unwrap();
+    assert_eq!(
+        side.edits.len(),
+        kept + 1,
+        "the sidecar alone holds every edit"
+    );
+}

@@ -27,6 +27,16 @@ pub fn check(side: &Sidecar) -> Result<(), String> {
             }
         }
     }
+    if let Some(token) = &side.journal {
+        if token.is_empty()
+            || token.len() > 128
+            || !token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err("the journal token is not one tablereview writes".into());
+        }
+    }
     for record in &side.edits {
         log_record(record, template)
             .map_err(|why| format!("edit {} ({}): {why}", record.seq, record.cell))?;

@@ -63,6 +63,7 @@ pub fn run(first: PathBuf, rest: ReportWalk, options: Options) -> anyhow::Result
     let result = event_loop(&mut terminal, &mut app, rest, &stop);
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
+    super::close(&mut app);
     result
 }
 

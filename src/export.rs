@@ -196,12 +196,7 @@ pub fn record_and_facts(
 ) -> Result<(Record, Option<ReviewStatus>, Facts)> {
     let (report, review) = review::reviewed_report(source, out_dir)?;
     let facts = Facts::of(&report);
-    let status = match review.as_ref().map(|r| r.status) {
-        None => "unreviewed",
-        Some(ReviewStatus::InProgress) => "in_progress",
-        Some(ReviewStatus::Approved) => "approved",
-        Some(ReviewStatus::Rejected) => "rejected",
-    };
+    let status = review.as_ref().map_or("unreviewed", |r| r.status.as_str());
     let mut rec = from_report(
         &report,
         status,

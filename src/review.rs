@@ -441,15 +441,29 @@ impl ReviewDoc {
         true
     }
 
-    /// Approves the report; with open errors a reason is required.
-    pub fn approve(&mut self, reason: Option<String>) -> std::result::Result<(), String> {
-        self.writable()?;
-        let reason = reason.filter(|r| !r.trim().is_empty());
-        if self.current.errors() > 0 && reason.is_none() {
-            return Err(format!(
+    /// Why approving needs a reason, if it does: open errors, or a second review this
+    /// reviewer asked for (a second look is someone else's, unless they say why not).
+    pub fn approval_needs_reason(&self) -> Option<String> {
+        if self.current.errors() > 0 {
+            return Some(format!(
                 "{} errors are still open: give a reason to approve anyway",
                 self.current.errors()
             ));
+        }
+        (self.state.status == ReviewStatus::NeedsSecondReview
+            && self.state.reviewer == self.reviewer)
+            .then(|| {
+                "you asked for this second review: give a reason to approve it yourself".into()
+            })
+    }
+
+    /// Approves the report; see [`ReviewDoc::approval_needs_reason`] for when a reason is
+    /// required.
+    pub fn approve(&mut self, reason: Option<String>) -> std::result::Result<(), String> {
+        self.writable()?;
+        let reason = reason.filter(|r| !r.trim().is_empty());
+        if let (Some(why), None) = (self.approval_needs_reason(), &reason) {
+            return Err(why);
         }
         self.set_status(ReviewStatus::Approved, reason);
         Ok(())
@@ -462,6 +476,24 @@ impl ReviewDoc {
             return Err("give a reason for rejecting the report".into());
         }
         self.set_status(ReviewStatus::Rejected, Some(reason));
+        Ok(())
+    }
+
+    /// Sets the report aside for later; the reason is optional.
+    pub fn postpone(&mut self, reason: Option<String>) -> std::result::Result<(), String> {
+        self.writable()?;
+        let reason = reason.filter(|r| !r.trim().is_empty());
+        self.set_status(ReviewStatus::Postponed, reason);
+        Ok(())
+    }
+
+    /// Asks a colleague for a second look; the reason says what to check and is required.
+    pub fn ask_second_review(&mut self, reason: String) -> std::result::Result<(), String> {
+        self.writable()?;
+        if reason.trim().is_empty() {
+            return Err("say what the second reviewer should check".into());
+        }
+        self.set_status(ReviewStatus::NeedsSecondReview, Some(reason));
         Ok(())
     }
 
@@ -720,6 +752,39 @@ mod tests {
         assert!(d.edit(CELL, "1.5").is_err());
         assert_eq!(d.current, before);
         assert!(d.log.is_empty());
+    }
+
+    #[test]
+    fn a_second_review_is_someone_elses_unless_a_reason_is_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        assert_eq!(d.current.errors(), 0);
+        assert!(
+            d.ask_second_review("  ".into()).is_err(),
+            "what to check is required"
+        );
+        d.ask_second_review("the fees row".into()).unwrap();
+        assert_eq!(d.state.status, ReviewStatus::NeedsSecondReview);
+        assert!(d.approve(None).unwrap_err().contains("second review"));
+        d.save().unwrap();
+        let mut colleague = ReviewDoc::open(&d.source_path, "colleague", None).unwrap();
+        assert!(colleague.approval_needs_reason().is_none());
+        colleague.approve(None).unwrap();
+        assert_eq!(colleague.state.reviewer, "colleague");
+        // The one who asked may still approve it, saying why.
+        d.approve(Some("colleague away; checked twice".into()))
+            .unwrap();
+        d.postpone(Some(" ".into())).unwrap();
+        assert_eq!(
+            (d.state.status, d.state.reason.as_deref()),
+            (ReviewStatus::Postponed, None)
+        );
+        d.edit(CELL, "30").unwrap();
+        assert_eq!(
+            d.state.status,
+            ReviewStatus::InProgress,
+            "a change reopens it"
+        );
     }
 
     #[test]

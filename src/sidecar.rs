@@ -30,6 +30,10 @@ pub enum ReviewStatus {
     InProgress,
     Approved,
     Rejected,
+    /// Set aside for later: not decided, but skipped by "next unreviewed".
+    Postponed,
+    /// Waiting for a colleague's second look before anyone approves it.
+    NeedsSecondReview,
 }
 
 impl ReviewStatus {
@@ -39,6 +43,8 @@ impl ReviewStatus {
             ReviewStatus::InProgress => "in_progress",
             ReviewStatus::Approved => "approved",
             ReviewStatus::Rejected => "rejected",
+            ReviewStatus::Postponed => "postponed",
+            ReviewStatus::NeedsSecondReview => "needs_second_review",
         }
     }
 }

@@ -186,8 +186,59 @@ fn approving_moves_on_and_the_next_unreviewed_report_skips_decided_ones() {
     );
     assert_eq!(
         a.notice.as_ref().unwrap().text,
-        "every other report is approved or rejected"
+        "every other report is decided: approved, rejected, postponed or sent for a second review"
     );
+}
+
+#[test]
+fn postponing_and_asking_for_a_second_review_move_on_and_are_recorded() {
+    let (d, paths) = copy_fixtures(&["000", "001", "003"]);
+    let mut a = app(paths.clone());
+    // Postpone: the reason may be empty; the next report opens.
+    send(&mut a, [Msg::Postpone]);
+    assert!(matches!(a.mode, Mode::Prompt(..)));
+    type_line(&mut a, "");
+    assert_eq!(a.current, 1);
+    assert_eq!(a.notice.as_ref().unwrap().text, "report postponed");
+    // A second review needs to say what to check.
+    send(&mut a, [Msg::SecondReview]);
+    type_line(&mut a, "");
+    assert!(
+        a.notice.as_ref().unwrap().error,
+        "an empty reason is refused"
+    );
+    assert_eq!(a.current, 1);
+    send(&mut a, [Msg::SecondReview]);
+    type_line(&mut a, "check the carried-over row against 2022");
+    assert_eq!(a.current, 2);
+    assert_eq!(
+        a.notice.as_ref().unwrap().text,
+        "report sent for a second review"
+    );
+    // Neither is "unreviewed": U stays on the only undecided report.
+    send(&mut a, [Msg::NextUnreviewed]);
+    assert_eq!(a.current, 2);
+    let status = |p: &std::path::Path| {
+        let side = tablereview::sidecar::load(&tablereview::review::sidecar_path(p, None))
+            .unwrap()
+            .unwrap();
+        (side.review.status.as_str(), side.review.reason)
+    };
+    assert_eq!(status(&paths[0]), ("postponed", None));
+    assert_eq!(
+        status(&paths[1]),
+        (
+            "needs_second_review",
+            Some("check the carried-over row against 2022".into())
+        )
+    );
+    // The list filters by the new states.
+    send(&mut a, [Msg::ToggleQueue]);
+    a.queue_filter = "status:needs".into();
+    let shown = tablereview::tui::update::queue_order(&a);
+    assert_eq!(shown, vec![1]);
+    drop(a);
+    drop(d);
 }
 
 fn options() -> tablereview::tui::Options {

@@ -62,6 +62,8 @@ pub enum Focus {
 pub enum PromptKind {
     ApproveReason,
     RejectReason,
+    PostponeReason,
+    SecondReviewReason,
     Search,
     /// The queue list's filter.
     QueueFilter,

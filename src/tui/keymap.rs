@@ -85,6 +85,8 @@ pub fn actions() -> Vec<ActionDef> {
         a("note", Msg::Note, |s| s.h_note),
         a("approve_next", Msg::Approve, |s| s.h_approve),
         a("reject", Msg::Reject, |s| s.h_reject),
+        a("postpone", Msg::Postpone, |s| s.h_postpone),
+        a("second_review", Msg::SecondReview, |s| s.h_second_review),
         a("open_related", Msg::OpenRelated, |s| s.h_open_related),
         a("compare", Msg::CompareRelated, |s| s.h_compare),
         a("next_report", Msg::NextReport, |s| s.h_next_report),

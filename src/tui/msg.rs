@@ -52,6 +52,10 @@ pub enum Msg {
     Redo,
     Approve,
     Reject,
+    /// Set the report aside for later (an optional reason), and go on.
+    Postpone,
+    /// Ask for a second review (what to check), and go on.
+    SecondReview,
     /// Accept the text's figure for the selected cell.
     AcceptSuggestion,
     /// Accept every open suggestion of the report (after a confirmation).

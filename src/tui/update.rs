@@ -298,8 +298,10 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             app.notice = Some(Notice { text, error: false });
         }
         Msg::Approve => {
-            let errors = app.report().map_or(0, |r| r.errors());
-            if errors > 0 {
+            if app
+                .doc()
+                .is_some_and(|d| d.approval_needs_reason().is_some())
+            {
                 app.mode = Mode::Prompt(PromptKind::ApproveReason, LineEditor::default());
             } else {
                 let fx = decide(app, |d| d.approve(None), s.approved);
@@ -307,6 +309,10 @@ fn normal_msg(app: &mut App, msg: Msg, was_g: bool) -> Vec<Effect> {
             }
         }
         Msg::Reject => app.mode = Mode::Prompt(PromptKind::RejectReason, LineEditor::default()),
+        Msg::Postpone => app.mode = Mode::Prompt(PromptKind::PostponeReason, LineEditor::default()),
+        Msg::SecondReview => {
+            app.mode = Mode::Prompt(PromptKind::SecondReviewReason, LineEditor::default())
+        }
         Msg::ReapplyStale | Msg::StartOver => {
             let reapply = msg == Msg::ReapplyStale;
             let Some(doc) = app.doc_mut() else {
@@ -492,6 +498,14 @@ fn prompt_msg(app: &mut App, key: EditorKey) -> Vec<Effect> {
                 }
                 PromptKind::DismissReason(i) => bulk::dismiss(app, i, &text),
                 PromptKind::RejectReason => decide(app, |d| d.reject(text), s.rejected),
+                PromptKind::PostponeReason => {
+                    let fx = decide(app, |d| d.postpone(Some(text)), s.postponed);
+                    bulk::move_on(app, fx)
+                }
+                PromptKind::SecondReviewReason => {
+                    let fx = decide(app, |d| d.ask_second_review(text), s.second_review_asked);
+                    bulk::move_on(app, fx)
+                }
                 PromptKind::Search => {
                     search(app, &text);
                     vec![]

@@ -113,6 +113,8 @@ fn status_name(s: &Strings, st: Option<ReviewStatus>, reviewed: bool) -> &'stati
     match st {
         Some(ReviewStatus::Approved) => s.status_approved,
         Some(ReviewStatus::Rejected) => s.status_rejected,
+        Some(ReviewStatus::Postponed) => s.status_postponed,
+        Some(ReviewStatus::NeedsSecondReview) => s.status_second_review,
         Some(ReviewStatus::InProgress) if reviewed => s.status_in_progress,
         _ => s.status_unreviewed,
     }
@@ -451,8 +453,15 @@ fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
         ),
         Mode::Editing(e) | Mode::Prompt(_, e) => {
             let label = match &app.mode {
+                Mode::Prompt(PromptKind::ApproveReason, _)
+                    if app.report().is_some_and(|r| r.errors() == 0) =>
+                {
+                    s.approve_own_prompt
+                }
                 Mode::Prompt(PromptKind::ApproveReason, _) => s.approve_prompt,
                 Mode::Prompt(PromptKind::RejectReason, _) => s.reject_prompt,
+                Mode::Prompt(PromptKind::PostponeReason, _) => s.postpone_prompt,
+                Mode::Prompt(PromptKind::SecondReviewReason, _) => s.second_review_prompt,
                 Mode::Prompt(PromptKind::Search, _) => s.search_prompt,
                 Mode::Prompt(PromptKind::DismissReason(_), _) => s.dismiss_prompt,
                 Mode::Prompt(PromptKind::QueueFilter, _) => s.filter_prompt,

@@ -121,16 +121,15 @@ pub(super) fn move_on(app: &mut App, fx: Vec<Effect>) -> Vec<Effect> {
     fx
 }
 
-/// Whether a queue entry still waits for a decision (approve or reject).
+/// Whether a queue entry still waits for a decision: postponed and sent-for-second-review
+/// ones wait too, but for later or for someone else, so "next unreviewed" passes them.
 fn undecided(app: &App, i: usize) -> bool {
     use crate::sidecar::ReviewStatus;
     app.queue[i].failed.is_none()
-        && app.queue[i].summary.as_ref().is_some_and(|s| {
-            !matches!(
-                s.status,
-                Some(ReviewStatus::Approved | ReviewStatus::Rejected)
-            )
-        })
+        && app.queue[i]
+            .summary
+            .as_ref()
+            .is_some_and(|s| matches!(s.status, Some(ReviewStatus::InProgress) | None))
 }
 
 /// The next report (after the current one, wrapping) nobody has decided yet.

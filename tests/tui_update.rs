@@ -289,7 +289,7 @@ fn click_selects_the_cell_under_the_mouse() {
     let (_d, paths) = copy_fixtures(&["003"]);
     let mut a = app(paths);
     send(&mut a, [Msg::NextTable]);
-    let areas = tablereview::tui::layout::areas(a.size);
+    let areas = tablereview::tui::layout::areas(&a, a.size);
     let labels = |t: usize, r: usize| tablereview::tui::layout::short_label(&a, t, r);
     let heads = |t: usize, c: usize| tablereview::tui::layout::column_label(&a, t, c);
     let g = tablereview::tui::layout::grid_geom(&a, areas.grid, &labels, &heads).unwrap();
@@ -426,4 +426,72 @@ fn suggestions_accept_one_then_all_after_a_yes() {
         .iter()
         .all(|e| e.action.as_str() == "accept-suggestion"));
     assert_eq!(side.edits.len(), 8);
+}
+
+/// Every column of the open table fits in the grid pane.
+fn whole_table_shown(a: &tablereview::tui::App) -> bool {
+    use tablereview::tui::layout;
+    let areas = layout::areas(a, a.size);
+    let labels = |t: usize, r: usize| layout::short_label(a, t, r);
+    let heads = |t: usize, c: usize| layout::column_label(a, t, c);
+    let g = layout::grid_geom(a, areas.grid, &labels, &heads).unwrap();
+    g.cols.len() == a.report().unwrap().tables[a.cursor.table].columns.len()
+}
+
+#[test]
+fn on_a_wide_terminal_the_grid_is_as_wide_as_its_widest_table_and_the_source_gets_the_rest() {
+    use tablereview::tui::layout;
+    let (_d, paths) = copy_fixtures(&["001"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::Resize(200, 50)]);
+    let wide = layout::areas(&a, a.size);
+    assert!(
+        wide.grid.width < 120,
+        "the grid takes what its columns need, not 60%: {}",
+        wide.grid.width
+    );
+    assert!(wide.source.width > 80, "{}", wide.source.width);
+    assert_eq!(wide.source.width + wide.grid.width, 200);
+    for _ in 0..3 {
+        assert!(whole_table_shown(&a), "table {}", a.cursor.table);
+        assert_eq!(
+            layout::areas(&a, a.size).grid,
+            wide.grid,
+            "switching tables does not move the panes"
+        );
+        send(&mut a, [Msg::NextTable]);
+    }
+    // Below the wide threshold the split stays 40 | 60, as the 80x24 screens have it.
+    send(&mut a, [Msg::Resize(120, 40)]);
+    let narrow = layout::areas(&a, a.size);
+    assert_eq!((narrow.source.width, narrow.grid.width), (48, 72));
+    // However wide the grid would be, the source keeps 60 columns.
+    send(&mut a, [Msg::Resize(layout::WIDE, 50)]);
+    assert!(layout::areas(&a, a.size).source.width >= 60);
+}
+
+#[test]
+fn a_finding_too_long_for_one_line_gets_two_on_a_tall_terminal() {
+    use tablereview::tui::{layout, status};
+    let (_d, paths) = copy_fixtures(&["001"]);
+    let mut a = app(paths);
+    send(&mut a, [Msg::Resize(100, 40)]);
+    // An identity failure: the message names every cell of the sum.
+    goto(&mut a, "requests.total_processed.natural_person");
+    let text = status::text(&a);
+    assert!(layout::str_width(&text, false) > 100, "{text}");
+    let areas = layout::areas(&a, a.size);
+    assert_eq!(areas.status.height, 2);
+    let lines = status::lines(&a, areas.status.width, areas.status.height);
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| layout::str_width(l, false) <= 100));
+    // A short terminal keeps one line; the findings panel shows the finding whole.
+    send(&mut a, [Msg::Resize(100, 24)]);
+    assert_eq!(layout::areas(&a, a.size).status.height, 1);
+    // A cell with a short status needs one line, and the grid keeps the row.
+    send(&mut a, [Msg::Resize(100, 40)]);
+    goto(&mut a, "requests.new_received.natural_person");
+    let short = status::text(&a);
+    assert!(layout::str_width(&short, false) <= 100, "{short}");
+    assert_eq!(layout::areas(&a, a.size).status.height, 1);
 }

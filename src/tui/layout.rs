@@ -2,9 +2,9 @@
 //! (to map clicks and scroll), so neither has to remember what the other computed.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use unicode_width::UnicodeWidthChar;
 
 use super::app::{flags, App, Cursor, Flag};
+pub use super::text::{char_width, screen_text, str_width, truncate_middle, width_safe, wrap};
 use crate::model::{format_value, Cell, CellStatus, Report, Severity};
 
 /// The smallest usable terminal.
@@ -20,18 +20,40 @@ pub struct Areas {
     pub hint: Rect,
 }
 
-/// Splits the screen: top line, source | grid, status line, hint line.
-pub fn areas(size: (u16, u16)) -> Areas {
+/// From this width on, the panes follow their content: the grid as wide as the report's
+/// widest table needs, the source the rest (below it, 40 | 60).
+pub const WIDE: u16 = 160;
+/// Columns the source pane keeps on a wide terminal, however wide the grid would be.
+const SOURCE_MIN: u16 = 60;
+/// From this height on, a status text too long for one line gets a second.
+pub const TALL: u16 = 30;
+
+/// Splits the screen: top line, source | grid, status line (two when the text needs them
+/// and the terminal is tall), hint line.
+pub fn areas(app: &App, size: (u16, u16)) -> Areas {
     let full = Rect::new(0, 0, size.0, size.1);
+    let status_rows = if size.1 >= TALL {
+        super::status::rows_needed(app, size.0)
+    } else {
+        1
+    };
     let [top, main, status, hint] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(full);
-    let [source, grid] =
-        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(main);
+    let [source, grid] = match natural_grid_width(app).filter(|_| size.0 >= WIDE) {
+        Some(w) => Layout::horizontal([
+            Constraint::Min(0),
+            Constraint::Length(w.min(size.0.saturating_sub(SOURCE_MIN))),
+        ])
+        .areas(main),
+        None => {
+            Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(main)
+        }
+    };
     Areas {
         top,
         source,
@@ -41,131 +63,57 @@ pub fn areas(size: (u16, u16)) -> Areas {
     }
 }
 
+/// The grid pane's width that shows every column of the open report's widest table, border
+/// included; the same for every tab, so switching tables does not move the panes.
+fn natural_grid_width(app: &App) -> Option<u16> {
+    let report = app.report()?;
+    let labels = |t: usize, r: usize| short_label(app, t, r);
+    let heads = |t: usize, c: usize| column_label(app, t, c);
+    (0..report.tables.len())
+        .filter_map(|t| {
+            let (label_w, widths) = table_widths(app, t, &labels, &heads)?;
+            Some(label_w + widths.iter().sum::<u16>() + 2)
+        })
+        .max()
+}
+
+/// The row-label column's width and each column's, for table `table` of the open report.
+fn table_widths(
+    app: &App,
+    table: usize,
+    short_labels: &dyn Fn(usize, usize) -> String,
+    col_label: &dyn Fn(usize, usize) -> String,
+) -> Option<(u16, Vec<u16>)> {
+    let t = app.report()?.tables.get(table)?;
+    let label_w = (0..t.rows.len())
+        .map(|ri| str_width(&short_labels(table, ri), false))
+        .max()
+        .unwrap_or(4)
+        .clamp(6, 20) as u16
+        + 1;
+    let widths: Vec<u16> = (0..t.columns.len())
+        .map(|ci| {
+            let head = str_width(&col_label(table, ci), false);
+            let vals = t
+                .rows
+                .iter()
+                .flat_map(|r| r.cells.iter().filter(|c| c.column == t.columns[ci].key))
+                .map(|c| cell_value_text(c).chars().count())
+                .max()
+                .unwrap_or(1);
+            (head.max(vals + 1).max(5) + 1) as u16
+        })
+        .collect();
+    Some((label_w, widths))
+}
+
 /// Whether the terminal is too small to draw the screen.
 pub fn too_small(size: (u16, u16)) -> bool {
     size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1
 }
 
-/// Width of a character on this terminal.
-pub fn char_width(c: char, ambiguous_wide: bool) -> usize {
-    if ambiguous_wide {
-        c.width_cjk().unwrap_or(0)
-    } else {
-        c.width().unwrap_or(0)
-    }
-}
-
-/// Text with East-Asian ambiguous-width characters replaced by ASCII look-alikes, so its width
-/// is the same whatever the terminal's locale.
-pub fn width_safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '“' | '”' | '„' => out.push('"'),
-            '‘' | '’' => out.push('\''),
-            '…' => out.push_str("..."),
-            '·' | '•' => out.push('.'),
-            '—' | '–' | '―' => out.push('-'),
-            '×' => out.push('x'),
-            '①'..='⑳' => out.push_str(&format!("({})", c as u32 - '①' as u32 + 1)),
-            '─' | '━' => out.push('-'),
-            '│' | '┃' => out.push('|'),
-            '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' => out.push('+'),
-            '°' => out.push('o'),
-            '↑' => out.push('^'),
-            '↓' => out.push('v'),
-            '←' => out.push('<'),
-            '→' => out.push('>'),
-            c if c.width().unwrap_or(0) != c.width_cjk().unwrap_or(0) => out.push('?'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `s` within `width` columns, its middle replaced by `~` when too long, so the start and
-/// the end (where two reports' names differ) both stay.
-pub fn truncate_middle(s: &str, width: usize) -> String {
-    if str_width(s, false) <= width {
-        return s.to_string();
-    }
-    let room = width.saturating_sub(1);
-    let (head_w, tail_w) = (room - room / 2, room / 2);
-    let mut head = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = char_width(c, false);
-        if w + cw > head_w {
-            break;
-        }
-        head.push(c);
-        w += cw;
-    }
-    let mut tail: Vec<char> = Vec::new();
-    let mut w = 0;
-    for c in s.chars().rev() {
-        let cw = char_width(c, false);
-        if w + cw > tail_w {
-            break;
-        }
-        tail.push(c);
-        w += cw;
-    }
-    head.push('~');
-    head.extend(tail.into_iter().rev());
-    head
-}
-
-/// Display width of a string on this terminal.
-pub fn str_width(s: &str, ambiguous_wide: bool) -> usize {
-    s.chars().map(|c| char_width(c, ambiguous_wide)).sum()
-}
-
-/// Wraps text into visual lines of at most `width` columns: (source line index, byte range).
-pub fn wrap(
-    text: &str,
-    width: usize,
-    ambiguous_wide: bool,
-) -> Vec<(usize, std::ops::Range<usize>)> {
-    let width = width.max(4);
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for (li, line) in text.split('\n').enumerate() {
-        let mut start = 0;
-        let mut w = 0;
-        for (i, c) in line.char_indices() {
-            let cw = if c == '\t' {
-                4
-            } else {
-                char_width(c, ambiguous_wide)
-            };
-            if w + cw > width && i > start {
-                // Never inside a figure: a one-line report is mostly glued digits, and a
-                // figure cut over two lines reads as two. A figure wider than the pane is cut.
-                let mut cut = i;
-                let digit = |b: u8| b.is_ascii_digit() || b == b'.';
-                if digit(line.as_bytes()[i]) {
-                    while cut > start && digit(line.as_bytes()[cut - 1]) {
-                        cut -= 1;
-                    }
-                    if cut == start {
-                        cut = i;
-                    }
-                }
-                out.push((li, offset + start..offset + cut));
-                w = str_width(&line[cut..i], ambiguous_wide);
-                start = cut;
-            }
-            w += cw;
-        }
-        out.push((li, offset + start..offset + line.len()));
-        offset += line.len() + 1;
-    }
-    out
-}
-
 fn source_inner(app: &App) -> Rect {
-    let a = areas(app.size).source;
+    let a = areas(app, app.size).source;
     Rect::new(
         a.x + 1,
         a.y + 1,
@@ -301,32 +249,13 @@ pub fn grid_geom(
     col_label: &dyn Fn(usize, usize) -> String,
 ) -> Option<GridGeom> {
     let report = app.report()?;
-    let t = report.tables.get(app.cursor.table)?;
     let inner = Rect::new(
         area.x + 1,
         area.y + 1,
         area.width.saturating_sub(2),
         area.height.saturating_sub(2),
     );
-    let label_w = (0..t.rows.len())
-        .map(|ri| str_width(&short_labels(app.cursor.table, ri), false))
-        .max()
-        .unwrap_or(4)
-        .clamp(6, 20) as u16
-        + 1;
-    let widths: Vec<u16> = (0..t.columns.len())
-        .map(|ci| {
-            let head = str_width(&col_label(app.cursor.table, ci), false);
-            let vals = t
-                .rows
-                .iter()
-                .flat_map(|r| r.cells.iter().filter(|c| c.column == t.columns[ci].key))
-                .map(|c| cell_value_text(c).chars().count())
-                .max()
-                .unwrap_or(1);
-            (head.max(vals + 1).max(5) + 1) as u16
-        })
-        .collect();
+    let (label_w, widths) = table_widths(app, app.cursor.table, short_labels, col_label)?;
     let cursor_col =
         column_index(report, app.cursor.table, app.cursor.row, app.cursor.col).unwrap_or(0);
     let avail = inner.width.saturating_sub(label_w);
@@ -414,60 +343,4 @@ pub fn report_flags(app: &App) -> std::collections::HashMap<String, Flag> {
         e.severity = e.severity.max(Some(severity));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_names_are_cut_in_the_middle_and_stay_distinct() {
-        let a = truncate_middle("宝塔区人民政府办公室政府信息公开工作年度报告2023.txt", 24);
-        let b = truncate_middle("宝塔区人民政府办公室政府信息公开工作年度报告2024.txt", 24);
-        assert_ne!(a, b);
-        assert!(str_width(&a, false) <= 24, "{a}");
-        assert!(
-            a.starts_with("宝塔区") && a.ends_with("2023.txt") && a.contains('~'),
-            "{a}"
-        );
-        assert_eq!(truncate_middle("short.txt", 24), "short.txt");
-    }
-
-    #[test]
-    fn wrap_never_cuts_a_figure() {
-        // At eight columns 性文件 (six) would be followed by 88 and the line cut inside
-        // 8855698.
-        let text = "规章000行政规范性文件8855698";
-        let lines = wrap(text, 8, false);
-        let parts: Vec<&str> = lines.iter().map(|(_, r)| &text[r.clone()]).collect();
-        assert_eq!(parts, ["规章000", "行政规范", "性文件", "8855698"]);
-        for w in parts.windows(2) {
-            let ends = w[0].ends_with(|c: char| c.is_ascii_digit());
-            let starts = w[1].starts_with(|c: char| c.is_ascii_digit());
-            assert!(!(ends && starts), "{parts:?}");
-        }
-        // A figure wider than the pane is cut, not looped on.
-        let long = wrap("12345678", 4, false);
-        assert_eq!(long.len(), 2);
-    }
-
-    #[test]
-    fn wrap_counts_chinese_as_two_columns() {
-        let lines = wrap("一二三四五六\nab", 6, false);
-        assert_eq!(lines.len(), 3);
-        assert_eq!(lines[0], (0, 0..9));
-        assert_eq!(lines[2], (1, 19..21));
-    }
-
-    #[test]
-    fn ambiguous_characters_become_ascii() {
-        assert_eq!(
-            width_safe("3.危及“三安全一稳定”①"),
-            "3.危及\"三安全一稳定\"(1)"
-        );
-        for c in "“”…·①─│↑→".chars() {
-            let safe = width_safe(&c.to_string());
-            assert_eq!(str_width(&safe, false), str_width(&safe, true), "{c}");
-        }
-    }
 }

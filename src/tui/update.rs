@@ -806,7 +806,7 @@ fn search(app: &mut App, text: &str) {
 }
 
 fn click(app: &mut App, x: u16, y: u16) {
-    let areas = layout::areas(app.size);
+    let areas = layout::areas(app, app.size);
     let inside =
         |r: ratatui::layout::Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
     if inside(areas.source) {

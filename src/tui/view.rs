@@ -14,8 +14,6 @@ use super::app::{App, Focus, Mode, PromptKind};
 use super::layout::{self, areas, cell_mark, cell_value_text, grid_geom, too_small, width_safe};
 use super::strings::Strings;
 use super::update::queue_order;
-use crate::check::cell_name;
-use crate::model::{format_value, CellStatus};
 use crate::sidecar::ReviewStatus;
 
 /// Colours and styles, or styles only when colour is off (NO_COLOR).
@@ -65,14 +63,18 @@ pub fn view(app: &App, frame: &mut Frame) {
     let theme = Theme {
         color: app.options.color,
     };
-    let a = areas((size.width, size.height));
+    let a = areas(app, (size.width, size.height));
     frame.render_widget(
         Paragraph::new(top_line(app, s)).style(Style::default().add_modifier(Modifier::REVERSED)),
         a.top,
     );
     draw_source(app, frame, a.source, &theme, s);
     draw_grid(app, frame, a.grid, &theme, s);
-    frame.render_widget(Paragraph::new(status_line(app, s)), a.status);
+    let status: Vec<Line> = super::status::lines(app, a.status.width, a.status.height)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    frame.render_widget(Paragraph::new(status), a.status);
     draw_hint(app, frame, a.hint, &theme, s);
     match &app.mode {
         Mode::Help => draw_help(app, frame, size, s),
@@ -100,13 +102,9 @@ fn borders(app: &App) -> border::Set<'static> {
     }
 }
 
-/// Safe text for the panes: ambiguous-width characters only when they could misalign.
+/// Safe text for the panes (layout::screen_text).
 fn safe(app: &App, s: &str) -> String {
-    if app.options.ambiguous_wide || app.options.ascii {
-        width_safe(s)
-    } else {
-        s.to_string()
-    }
+    layout::screen_text(app, s)
 }
 
 fn status_name(s: &Strings, st: Option<ReviewStatus>, reviewed: bool) -> &'static str {
@@ -350,99 +348,6 @@ fn draw_grid(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &String
             frame.render_widget(Paragraph::new(text).style(style), Rect::new(x, y, w, 1));
         }
     }
-}
-
-fn status_line(app: &App, s: &Strings) -> String {
-    let (Some(doc), Some(key)) = (app.doc(), app.cursor_key()) else {
-        return String::new();
-    };
-    let Some(cell) = doc.current.cell(&key) else {
-        return String::new();
-    };
-    let spec = &doc.template.tables[app.cursor.table];
-    let name = cell_name(spec, app.cursor.row, &cell.column);
-    let value = cell
-        .value
-        .map(format_value)
-        .unwrap_or_else(|| s.blank.into());
-    let mut parts = vec![format!("{name} = {value}")];
-    if let Some(raw) = &cell.raw {
-        parts.push(format!("{} “{raw}”", s.raw));
-    }
-    if let Some(note) = doc.note(&key) {
-        parts.push(format!("{} “{note}”", s.note_word));
-    }
-    match cell.place {
-        // A PDF's value: its page and the box of its characters, to find it on the page.
-        Some(crate::model::DocPlace { page: Some(b), .. }) => {
-            let [before, after] = s.page;
-            parts.push(format!(
-                "{before}{}{after} · x {}–{} · y {}–{}",
-                b.page, b.x0, b.x1, b.y0, b.y1
-            ));
-        }
-        Some(p) => {
-            let [t, r, c] = s.place;
-            parts.push(format!("{t} {} · {r} {} · {c} {}", p.table, p.row, p.col));
-        }
-        None => {}
-    }
-    let lang = app.options.lang;
-    parts.push(super::wording::status_name(lang, cell.status));
-    // What the prose says about this cell: a suggestion, or a statement it takes part in.
-    if let Some(sug) = &cell.suggestion {
-        let v = sug.value.map(format_value).unwrap_or_default();
-        parts.push(format!("{} {v} (p)", s.text_says));
-    } else if let Some(st) = doc
-        .current
-        .narrative
-        .iter()
-        .find(|st| st.cells.contains(&key))
-    {
-        parts.push(format!("{} “{}”", s.text_says, st.quote));
-    }
-    if cell.status == CellStatus::Ambiguous && !cell.candidates.is_empty() {
-        let c: Vec<String> = cell
-            .candidates
-            .iter()
-            .map(|v| v.map(format_value).unwrap_or_else(|| s.blank.into()))
-            .collect();
-        parts.push(c.join(" | "));
-    }
-    // The most serious finding that names the cell, identities first.
-    let finding = doc
-        .current
-        .findings
-        .iter()
-        .filter(|f| f.cells.contains(&key) && f.dismissed.is_none())
-        .max_by_key(|f| (f.severity, f.rule.starts_with('H')));
-    // A finding across reports names the other report; shown unless the report's own
-    // finding here is an error.
-    let across = super::series::related(app).filter(|f| {
-        super::series::sides(app, f).0.cells.contains(&key)
-            && finding.is_none_or(|own| own.severity < crate::model::Severity::Error)
-    });
-    if let Some(f) = across {
-        let file = super::series::file_name(&super::series::sides(app, f).1.path);
-        parts.push(format!(
-            "[{} · o {file} · v] {}",
-            f.rule,
-            super::series::display_message(f)
-        ));
-    } else if let Some(f) = finding {
-        let message = super::wording::message(lang, &doc.current, doc.template, f);
-        let text = [format!("{name}: "), format!("{name}：")]
-            .iter()
-            .find_map(|p| message.strip_prefix(p.as_str()))
-            .unwrap_or(&message)
-            .to_string();
-        parts.push(text);
-    }
-    // The cell's key is for files and jq; a Chinese screen names the cell in words already.
-    if lang == super::strings::Lang::En {
-        parts.push(key);
-    }
-    safe(app, &parts.join(" · "))
 }
 
 fn draw_hint(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &Strings) {

@@ -152,7 +152,8 @@ pub struct Record {
     pub body: Option<String>,
     pub year: Option<i32>,
     pub template: String,
-    /// `approved`, `in_progress`, `unreviewed` (or `rejected` when asked for).
+    /// `approved`, `in_progress`, `unreviewed`, `postponed`, `needs_second_review` (or
+    /// `rejected` when asked for).
     pub status: &'static str,
     pub reviewer: Option<String>,
     pub errors: usize,
@@ -194,7 +195,11 @@ pub fn record_and_facts(
     options: &Options,
     edits: bool,
 ) -> Result<(Record, Option<ReviewStatus>, Facts)> {
-    let (report, review) = review::reviewed_report(source, out_dir)?;
+    let (report, review) = review::reviewed_report_with_log(source, out_dir)?;
+    let (review, log) = match review {
+        Some((state, log)) => (Some(state), log),
+        None => (None, Vec::new()),
+    };
     let facts = Facts::of(&report);
     let status = review.as_ref().map_or("unreviewed", |r| r.status.as_str());
     let mut rec = from_report(
@@ -204,11 +209,8 @@ pub fn record_and_facts(
         options,
     );
     rec.source = source.display().to_string();
-    if edits && review.is_some() {
-        let side = review::sidecar_path(source, out_dir);
-        if let Some(s) = crate::sidecar::load(&side)? {
-            rec.edits = s.edits;
-        }
+    if edits {
+        rec.edits = log;
     }
     Ok((rec, review.map(|r| r.status), facts))
 }

@@ -115,9 +115,9 @@ impl ReviewDoc {
         };
         match sidecar::load_with_journal(&doc.sidecar_path) {
             Ok(None) => {}
-            Ok(Some((side, journal_bytes))) if fits(&side, &doc.extracted) => {
+            Ok(Some((side, journal))) if fits(&side, &doc.extracted) => {
                 let snapshot_bytes = std::fs::metadata(&doc.sidecar_path).map_or(0, |m| m.len());
-                doc.apply_sidecar(side, snapshot_bytes, journal_bytes);
+                doc.apply_sidecar(side, snapshot_bytes, journal);
             }
             Ok(Some((side, _))) => {
                 doc.read_only = Some(format!(
@@ -151,24 +151,39 @@ impl ReviewDoc {
         }
     }
 
-    /// Moves a stale sidecar aside (`<stem>.reviewed.stale-<time>.json`) so nothing is lost.
+    /// Moves a stale sidecar aside (`<stem>.reviewed.stale-<time>.json`) so nothing is lost:
+    /// the backup is the old review as read, its journal replayed, written whole before the
+    /// sidecar and journal are removed (renaming the two one by one could leave the journal
+    /// behind, for the new review's first save to delete).
     fn retire_stale(&mut self) -> std::result::Result<Sidecar, String> {
         let side = self.stale.take().ok_or("this review is not stale")?;
         let stamp = now().replace([':', '.'], "-");
         let backup = self
             .sidecar_path
             .with_extension(format!("stale-{stamp}.json"));
-        std::fs::rename(&self.sidecar_path, &backup).map_err(|e| {
-            format!(
-                "{}: cannot move the old review aside: {e}",
+        let mut whole = (*side).clone();
+        whole.journal = None;
+        let kept = serde_json::to_vec_pretty(&whole)
+            .map_err(|e| e.to_string())
+            .and_then(|json| {
+                files::write_atomic_no_follow(&backup, &json).map_err(|e| e.to_string())
+            });
+        if let Err(e) = kept {
+            self.stale = Some(side);
+            return Err(format!(
+                "{}: cannot keep the old review aside: {e}",
                 self.sidecar_path.display()
-            )
-        })?;
-        // Its journal goes with it, where loading the backup looks for it.
-        let _ = std::fs::rename(
-            sidecar::journal::path(&self.sidecar_path),
-            sidecar::journal::path(&backup),
-        );
+            ));
+        }
+        if let Err(e) = std::fs::remove_file(&self.sidecar_path) {
+            self.stale = Some(side);
+            return Err(format!(
+                "{}: the old review is kept in {}, but the sidecar cannot be removed: {e}",
+                self.sidecar_path.display(),
+                backup.display()
+            ));
+        }
+        let _ = sidecar::journal::remove(&sidecar::journal::path(&self.sidecar_path));
         self.saved = None;
         self.read_only = None;
         self.current.findings.retain(|f| f.rule != "stale-review");
@@ -223,8 +238,8 @@ impl ReviewDoc {
         Ok((n, skipped))
     }
 
-    fn apply_sidecar(&mut self, side: Sidecar, snapshot_bytes: u64, journal_bytes: u64) {
-        self.saved = Saved::loaded(&side, &self.sidecar_path, snapshot_bytes, journal_bytes);
+    fn apply_sidecar(&mut self, side: Sidecar, snapshot_bytes: u64, journal: sidecar::JournalRead) {
+        self.saved = Saved::loaded(&side, &self.sidecar_path, snapshot_bytes, journal);
         let reviewed = reviewed_values(&self.extracted, side.report, self.template);
         self.current = reviewed;
         let (history, last) = sidecar::history_from_log(&side.edits);
@@ -579,7 +594,13 @@ impl ReviewDoc {
         }
         check::run(&mut self.current, self.template);
         self.current.apply_dismissals(&self.dismissed);
-        if self.state.status != ReviewStatus::InProgress {
+        // A decision is reopened by any change. A second-review request is not: the second
+        // reviewer's corrections are the review asked for, and a stray edit by the one who
+        // asked must not clear it (or its reason, what to check).
+        if !matches!(
+            self.state.status,
+            ReviewStatus::InProgress | ReviewStatus::NeedsSecondReview
+        ) {
             self.set_status(ReviewStatus::InProgress, None);
         }
         self.state.updated = at;
@@ -670,6 +691,19 @@ pub fn reviewed_report(
     source: &Path,
     out_dir: Option<&Path>,
 ) -> Result<(Report, Option<ReviewState>)> {
+    let (report, review) = reviewed_report_with_log(source, out_dir)?;
+    Ok((report, review.map(|(state, _)| state)))
+}
+
+/// A review's state and its edit log.
+pub type ReviewAndLog = (ReviewState, Vec<EditRecord>);
+
+/// [`reviewed_report`] with the review's edit log, both from one reading of the sidecar
+/// (read twice, a review saving in between would give values and a log that disagree).
+pub fn reviewed_report_with_log(
+    source: &Path,
+    out_dir: Option<&Path>,
+) -> Result<(Report, Option<ReviewAndLog>)> {
     let extracted = extract::extract_file(source)?;
     let path = sidecar_path(source, out_dir);
     match sidecar::load(&path)? {
@@ -678,12 +712,12 @@ pub fn reviewed_report(
             let template = template::by_key(&extracted.template).expect("known template");
             let mut reviewed = reviewed_values(&extracted, side.report, template);
             reviewed.apply_dismissals(&side.dismissed);
-            Ok((reviewed, Some(side.review)))
+            Ok((reviewed, Some((side.review, side.edits))))
         }
         Some(side) => {
             let mut report = extracted;
             report.findings.push(stale_finding(&path));
-            Ok((report, Some(side.review)))
+            Ok((report, Some((side.review, side.edits))))
         }
     }
 }
@@ -766,6 +800,14 @@ mod tests {
         d.ask_second_review("the fees row".into()).unwrap();
         assert_eq!(d.state.status, ReviewStatus::NeedsSecondReview);
         assert!(d.approve(None).unwrap_err().contains("second review"));
+        // A stray edit and its undo keep the request and what to check.
+        d.edit(CELL, "31").unwrap();
+        assert!(d.undo());
+        assert_eq!(
+            (d.state.status, d.state.reason.as_deref()),
+            (ReviewStatus::NeedsSecondReview, Some("the fees row"))
+        );
+        assert!(d.approve(None).is_err());
         d.save().unwrap();
         let mut colleague = ReviewDoc::open(&d.source_path, "colleague", None).unwrap();
         assert!(colleague.approval_needs_reason().is_none());

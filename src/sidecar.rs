@@ -1,6 +1,7 @@
 //! The review sidecar `<stem>.reviewed.json`: reviewed values, review state, edit log, diff.
 //!
-//! Schema `tablereview.review/1` (docs/formats.md). Written atomically after every edit;
+//! Schema `tablereview.review/2` (docs/formats.md; `/1` is read too). Written atomically, and
+//! continued by its journal (journal.rs);
 //! a sidecar that cannot be parsed is never overwritten.
 
 use std::path::Path;
@@ -16,7 +17,12 @@ pub mod journal;
 mod validate;
 
 /// Schema identifier of review sidecars.
-pub const REVIEW_SCHEMA: &str = "tablereview.review/1";
+/// `/2` added the journal and the postponed and needs-second-review states: a tablereview
+/// that knows only `/1` would read a journalled sidecar as complete and lose the journal's
+/// edits on its next save, so it must refuse it ("newer ... upgrade").
+pub const REVIEW_SCHEMA: &str = "tablereview.review/2";
+/// Schemas this tablereview reads: its own and the one before, which has neither.
+const READABLE_SCHEMAS: [&str; 2] = [REVIEW_SCHEMA, "tablereview.review/1"];
 /// The largest sidecar read: a 200-cell report with about 100,000 logged edits. Past this a
 /// load costs seconds and gigabytes (99 MB took 1.17 GB), so it is refused in one line.
 pub const MAX_SIDECAR_BYTES: u64 = 32 << 20;
@@ -111,11 +117,22 @@ pub fn load(path: &Path) -> Result<Option<Sidecar>> {
     Ok(load_with_journal(path)?.map(|(side, _)| side))
 }
 
-/// [`load`], also saying how many bytes of journal lie beside the sidecar (a review that
-/// claims it writes them into a new snapshot).
-pub fn load_with_journal(path: &Path) -> Result<Option<(Sidecar, u64)>> {
+/// The journal found beside a sidecar as it was read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JournalRead {
+    /// Its length.
+    pub bytes: u64,
+    /// Whether its last line lacks its newline (a save a crash cut short).
+    pub torn: bool,
+}
+
+/// [`load`], also saying what journal lies beside the sidecar (a review that claims it
+/// writes it into a new snapshot, and never appends after a torn line).
+pub fn load_with_journal(path: &Path) -> Result<Option<(Sidecar, JournalRead)>> {
     let journal_path = journal::path(path);
-    let journal = journal::read(&journal_path)?;
+    // Read before the snapshot (journal.rs says why); a journal without a sidecar is a
+    // leftover nothing reads, whatever state it is in.
+    let journal = journal::read(&journal_path);
     let bytes = match crate::files::read_small(path, MAX_SIDECAR_BYTES) {
         Ok(b) => b,
         Err(SmallFile::Missing) => return Ok(None),
@@ -147,7 +164,7 @@ pub fn load_with_journal(path: &Path) -> Result<Option<(Sidecar, u64)>> {
         message: e.to_string(),
     })?;
     let schema = value.get("schema").and_then(|s| s.as_str()).unwrap_or("");
-    if schema != REVIEW_SCHEMA {
+    if !READABLE_SCHEMAS.contains(&schema) {
         let message = if schema.starts_with("tablereview.review/") {
             format!("schema {schema} is newer than this tablereview understands ({REVIEW_SCHEMA}); upgrade tablereview")
         } else {
@@ -167,7 +184,13 @@ pub fn load_with_journal(path: &Path) -> Result<Option<(Sidecar, u64)>> {
         path: path.into(),
         message,
     })?;
-    let journal_bytes = journal.as_ref().map_or(0, |j| j.len() as u64);
+    let journal = journal?;
+    let read = journal
+        .as_ref()
+        .map_or(JournalRead::default(), |j| JournalRead {
+            bytes: j.len() as u64,
+            torn: j.last().is_some_and(|&b| b != b'\n'),
+        });
     if let Some(bytes) = journal {
         journal::replay(&mut side, &bytes, &journal_path)?;
         validate::check(&side).map_err(|message| Error::SidecarInvalid {
@@ -175,7 +198,7 @@ pub fn load_with_journal(path: &Path) -> Result<Option<(Sidecar, u64)>> {
             message,
         })?;
     }
-    Ok(Some((side, journal_bytes)))
+    Ok(Some((side, read)))
 }
 
 /// Rebuilds the undo and redo stacks from an edit log, so undo works across reopening.

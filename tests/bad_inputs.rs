@@ -185,7 +185,7 @@ fn sidecar_of_a_newer_schema_is_refused_and_kept() {
     let side = dir.path().join("r.reviewed.json");
     std::fs::write(
         &side,
-        br#"{"schema":"tablereview.review/2","anything":true}"#,
+        br#"{"schema":"tablereview.review/3","anything":true}"#,
     )
     .unwrap();
     let (code, _, stderr) = run(&["check"], &p);
@@ -198,7 +198,7 @@ fn sidecar_of_a_newer_schema_is_refused_and_kept() {
     assert_eq!(code, 2);
     assert_eq!(
         std::fs::read(&side).unwrap(),
-        br#"{"schema":"tablereview.review/2","anything":true}"#
+        br#"{"schema":"tablereview.review/3","anything":true}"#
     );
 }
 

@@ -63,7 +63,7 @@ fn fix_a_wrong_cell_by_typing_then_undo_redo_and_quit() {
         &std::fs::read(dir.path().join("宝塔区 2024.reviewed.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(side["schema"], "tablereview.review/1");
+    assert_eq!(side["schema"], "tablereview.review/2");
     let rows = side["tables"][1]["rows"].as_array().unwrap();
     let total = rows.iter().find(|r| r["key"] == "total_processed").unwrap();
     assert_eq!(total["cells"][0]["value"], 22);

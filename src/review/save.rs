@@ -17,7 +17,8 @@ pub(super) struct Saved {
     /// a sync tool) would ignore this journal, so the next save writes it whole again.
     snapshot: Option<files::FileVersion>,
     snapshot_bytes: u64,
-    /// Bytes in the journal file (lines of an older snapshot too).
+    /// Bytes in the journal file (lines of an older snapshot too); [`UNUSABLE`] when it
+    /// cannot be continued (a torn last line, a journal that could not be removed).
     journal_bytes: u64,
     log_len: usize,
     state: ReviewState,
@@ -27,6 +28,8 @@ pub(super) struct Saved {
 
 /// A journal shorter than this is never worth a snapshot rewrite of its own.
 const JOURNAL_MIN_BYTES: u64 = 256 << 10;
+/// A journal length meaning "write the sidecar whole next".
+const UNUSABLE: u64 = u64::MAX;
 
 impl Saved {
     /// What a sidecar just read holds; `None` when it names no journal (written before
@@ -35,13 +38,18 @@ impl Saved {
         side: &sidecar::Sidecar,
         path: &std::path::Path,
         snapshot_bytes: u64,
-        journal_bytes: u64,
+        journal: sidecar::JournalRead,
     ) -> Option<Saved> {
         side.journal.clone().map(|token| Saved {
             token,
             snapshot: files::version(path),
             snapshot_bytes,
-            journal_bytes,
+            // A last line a crash cut short would join the next one: never appended to.
+            journal_bytes: if journal.torn {
+                UNUSABLE
+            } else {
+                journal.bytes
+            },
             log_len: side.edits.len(),
             state: side.review.clone(),
             dismissed: side.dismissed.clone(),
@@ -58,7 +66,12 @@ impl ReviewDoc {
         self.refuse_read_only()?;
         match &self.saved {
             Some(s) if s.journal_bytes < JOURNAL_MIN_BYTES.max(s.snapshot_bytes / 2) => {
-                self.append()
+                match self.append() {
+                    // A journal that cannot take the line (full, unwritable): the whole
+                    // sidecar, as before there was a journal; its error if that fails too.
+                    Err(Error::Write { .. }) => self.save_whole(),
+                    other => other,
+                }
             }
             _ => self.save_whole(),
         }
@@ -68,7 +81,7 @@ impl ReviewDoc {
     pub fn compact(&mut self) -> Result<()> {
         let journal = sidecar::journal::path(&self.sidecar_path);
         let pending = match &self.saved {
-            Some(s) => s.journal_bytes > 0,
+            Some(s) => s.journal_bytes > 0 || std::fs::symlink_metadata(&journal).is_ok(),
             None => std::fs::symlink_metadata(&journal).is_ok(),
         };
         if !pending || self.read_only.is_some() || !self.sidecar_path.exists() {
@@ -94,7 +107,8 @@ impl ReviewDoc {
             return self.save_whole();
         };
         files::refuse_link(&self.sidecar_path)?;
-        if files::version(&self.sidecar_path) != saved.snapshot {
+        let now = files::version(&self.sidecar_path);
+        if now.is_none() || now != saved.snapshot {
             // The snapshot went away or was replaced under the review: a journal continuing
             // it would be ignored, so the review is written whole, as it stands on screen.
             return self.save_whole();
@@ -113,7 +127,13 @@ impl ReviewDoc {
             notes,
         };
         let journal = sidecar::journal::path(&self.sidecar_path);
-        let written = sidecar::journal::append(&journal, &line, &self.sidecar_path)?;
+        let expected = saved.journal_bytes;
+        let Some(written) =
+            sidecar::journal::append(&journal, &line, &self.sidecar_path, expected)?
+        else {
+            // Not the journal this review wrote: the review is written whole, as on screen.
+            return self.save_whole();
+        };
         let log_len = self.log.len();
         if let Some(s) = &mut self.saved {
             s.journal_bytes += written;
@@ -137,19 +157,29 @@ impl ReviewDoc {
         let token = sidecar::journal::new_token();
         let mut side = self.to_sidecar();
         side.journal = Some(token.clone());
-        let json = serde_json::to_vec_pretty(&side).map_err(|e| Error::Other {
-            path: self.sidecar_path.clone(),
-            message: e.to_string(),
-        })?;
+        let encode = |r: serde_json::Result<Vec<u8>>| {
+            r.map_err(|e| Error::Other {
+                path: self.sidecar_path.clone(),
+                message: e.to_string(),
+            })
+        };
+        let mut json = encode(serde_json::to_vec_pretty(&side))?;
+        if json.len() as u64 > sidecar::MAX_SIDECAR_BYTES {
+            // Near the size limit a review is kept readable by dropping the indentation
+            // (about a third of the bytes) rather than written past what a load accepts.
+            json = encode(serde_json::to_vec(&side))?;
+        }
         if let Some(folder) = self.sidecar_path.parent().filter(|f| !f.exists()) {
             // Under --out-dir, the report's folder is kept: made on the first save.
             let _ = std::fs::create_dir_all(folder);
         }
         files::write_atomic_no_follow(&self.sidecar_path, &json)?;
         let journal = sidecar::journal::path(&self.sidecar_path);
+        // A journal that could not be removed holds lines of the old token (ignored), maybe
+        // a torn one: never continued, so the next save writes the sidecar whole again.
         let journal_bytes = match sidecar::journal::remove(&journal) {
             Ok(()) => 0,
-            Err(_) => std::fs::symlink_metadata(&journal).map_or(0, |m| m.len()),
+            Err(_) => UNUSABLE,
         };
         self.saved = Some(Saved {
             token,
@@ -388,7 +418,7 @@ mod tests {
     }
 
     #[test]
-    fn starting_over_keeps_the_old_journal_with_the_old_review() {
+    fn starting_over_keeps_the_journals_edits_in_the_old_reviews_backup() {
         let dir = tempfile::tempdir().unwrap();
         let d = journalled(dir.path());
         let source = d.source_path.clone();
@@ -407,11 +437,120 @@ mod tests {
                 p.to_string_lossy().ends_with(".json") && p.to_string_lossy().contains("stale-")
             })
             .unwrap();
-        assert!(sidecar::journal::path(&backup).exists());
-        let old = sidecar::load(&backup).unwrap().unwrap();
-        assert_eq!(old.edits.len(), 2, "the backup holds its journal's edits");
+        // The backup is whole by itself, and the old journal is gone from the live path,
+        // so the new review's first save cannot delete anything of it.
+        let raw: sidecar::Sidecar =
+            serde_json::from_slice(&std::fs::read(&backup).unwrap()).unwrap();
+        assert_eq!(raw.edits.len(), 2, "the backup holds its journal's edits");
+        assert!(!journal(&stale).exists());
         stale.edit(CELL, "36").unwrap();
         stale.save().unwrap();
         assert_eq!(value(&source), Some(36.0));
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_failed_write_is_never_joined_by_the_next() {
+        // What a full disk leaves: the journal longer than the review knows, its last line
+        // without a newline. The next save must not glue its line onto that.
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = journalled(dir.path());
+        let path = journal(&d);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(br#"{"of":"#);
+        std::fs::write(&path, &bytes).unwrap();
+        d.edit(CELL, "37").unwrap();
+        d.save().unwrap();
+        assert_eq!(value(&d.source_path), Some(37.0));
+        d.edit(CELL, "38").unwrap();
+        d.save().unwrap();
+        assert_eq!(value(&d.source_path), Some(38.0));
+    }
+
+    #[test]
+    fn a_torn_journal_whose_compaction_failed_is_never_appended_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = journalled(dir.path());
+        let path = journal(&d);
+        let mut torn = std::fs::read(&path).unwrap();
+        torn.extend_from_slice(br#"{"of":"x""#);
+        std::fs::write(&path, &torn).unwrap();
+        drop(d);
+        // Opened without the claim's compaction (as when that failed).
+        let mut again = ReviewDoc::open(&dir.path().join("r.txt"), "tester", None).unwrap();
+        again.edit(CELL, "39").unwrap();
+        again.save().unwrap();
+        assert!(!path.exists(), "written whole, the torn journal removed");
+        assert_eq!(value(&again.source_path), Some(39.0));
+    }
+
+    #[test]
+    fn a_journal_removed_under_the_review_makes_the_next_save_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = journalled(dir.path());
+        std::fs::remove_file(journal(&d)).unwrap();
+        d.edit(CELL, "41").unwrap();
+        d.save().unwrap();
+        let side = sidecar::load(&d.sidecar_path).unwrap().unwrap();
+        assert_eq!(side.edits.len(), 3, "no edit lost with the journal");
+        assert_eq!(value(&d.source_path), Some(41.0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_journal_has_the_sidecars_mode_whatever_the_umask_and_its_owner_may_write() {
+        // The umask is not changed here (the other test threads would see it): a shared
+        // sidecar's group-write bit, which a 022 umask would drop, shows it is not applied.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for (sidecar, journal_mode) in [(0o664, 0o664), (0o444, 0o644)] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut d = doc(dir.path());
+            d.edit(CELL, "30").unwrap();
+            d.save().unwrap();
+            std::fs::set_permissions(&d.sidecar_path, std::fs::Permissions::from_mode(sidecar))
+                .unwrap();
+            d.saved.as_mut().unwrap().snapshot = files::version(&d.sidecar_path);
+            d.edit(CELL, "31").unwrap();
+            d.save().unwrap();
+            assert_eq!(mode(&journal(&d)), journal_mode, "sidecar {sidecar:o}");
+            d.edit(CELL, "32").unwrap();
+            d.save().unwrap();
+            assert_eq!(value(&d.source_path), Some(32.0));
+        }
+    }
+
+    #[test]
+    fn a_leftover_line_of_another_format_does_not_make_the_review_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = journalled(dir.path());
+        let path = journal(&d);
+        let mut bytes = br#"{"of":"older-token","something":"else"}"#.to_vec();
+        bytes.push(b'\n');
+        bytes.extend(std::fs::read(&path).unwrap());
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(value(&d.source_path), Some(31.0));
+    }
+
+    #[test]
+    fn a_sidecar_of_the_format_before_the_journal_is_read_and_saved_as_the_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = journalled(dir.path());
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&d.sidecar_path).unwrap()).unwrap();
+        let o = v.as_object_mut().unwrap();
+        o.insert("schema".into(), "tablereview.review/1".into());
+        o.remove("journal");
+        std::fs::write(&d.sidecar_path, serde_json::to_vec(&v).unwrap()).unwrap();
+        std::fs::remove_file(journal(&d)).unwrap();
+        drop(d);
+        let mut again = ReviewDoc::open(&dir.path().join("r.txt"), "tester", None).unwrap();
+        again.claim();
+        assert!(again.read_only.is_none(), "{:?}", again.read_only);
+        again.edit(CELL, "42").unwrap();
+        again.save().unwrap();
+        let raw: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&again.sidecar_path).unwrap()).unwrap();
+        assert_eq!(raw["schema"], sidecar::REVIEW_SCHEMA);
+        assert!(raw["journal"].is_string());
     }
 }

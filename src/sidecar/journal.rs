@@ -50,12 +50,15 @@ pub struct Line {
     pub notes: Option<Vec<CellNote>>,
 }
 
-/// A token no other snapshot of this review has: the time in nanoseconds and the process.
+/// A token no other snapshot of this review has: the time in nanoseconds, the process and a
+/// count of the tokens it made (two in one nanosecond, or a clock set back, still differ).
 pub fn new_token() -> String {
+    static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    format!("{nanos:x}-{:x}", std::process::id())
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{nanos:x}-{:x}-{n:x}", std::process::id())
 }
 
 /// Reads the journal at `path` whole, before its snapshot: a snapshot read after its journal
@@ -93,11 +96,19 @@ pub fn replay(side: &mut Sidecar, bytes: &[u8], path: &Path) -> Result<()> {
             // Only the last line can lack its newline: a save a crash cut short.
             break;
         };
-        let line: Line =
+        // Only the token is read of another snapshot's line: a leftover from an older or
+        // newer tablereview must not make this review unreadable.
+        #[derive(Deserialize)]
+        struct Of {
+            of: String,
+        }
+        let of: Of =
             serde_json::from_slice(text).map_err(|e| bad(path, format!("line {}: {e}", i + 1)))?;
-        if line.of != token {
+        if of.of != token {
             continue;
         }
+        let line: Line =
+            serde_json::from_slice(text).map_err(|e| bad(path, format!("line {}: {e}", i + 1)))?;
         apply(side, line).map_err(|why| bad(path, format!("line {}: {why}", i + 1)))?;
         applied = true;
     }
@@ -152,10 +163,14 @@ fn apply(side: &mut Sidecar, line: Line) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Appends `line` to the journal at `path` and makes it durable; returns the bytes written.
-/// Never through a symbolic link; a new journal gets the snapshot's mode (`like`), so whoever
-/// may read the review may read its journal.
-pub fn append(path: &Path, line: &Line, like: &Path) -> Result<u64> {
+/// Appends `line` to the journal at `path`, which must hold `expected` bytes (what this
+/// review wrote since its snapshot), and makes it durable; returns the bytes written, or
+/// `None`, writing nothing, when the journal is not as this review left it (removed,
+/// replaced, or grown by someone else), so the caller writes the sidecar whole instead.
+/// A write that fails is cut back to `expected`, so it never leaves half a line for the next
+/// to join. Never through a symbolic link; a new journal gets the snapshot's mode (`like`)
+/// and its owner may write it, so whoever may read the review may read its journal.
+pub fn append(path: &Path, line: &Line, like: &Path, expected: u64) -> Result<Option<u64>> {
     let werr = |source: std::io::Error| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -167,21 +182,35 @@ pub fn append(path: &Path, line: &Line, like: &Path) -> Result<u64> {
     options.append(true).create(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-        let mode = std::fs::symlink_metadata(like)
-            .ok()
-            .filter(|m| m.is_file())
-            .map_or(0o666, |m| m.permissions().mode() & 0o666);
-        options.mode(mode);
     }
     let created = std::fs::symlink_metadata(path).is_err();
     let mut file = options.open(path).map_err(werr)?;
-    if !file.metadata().map_err(werr)?.is_file() {
+    let meta = file.metadata().map_err(werr)?;
+    if !meta.is_file() {
         return Err(bad(path, "not a regular file".into()));
     }
-    file.write_all(&text).map_err(werr)?;
-    file.sync_data().map_err(werr)?;
+    if meta.len() != expected {
+        return Ok(None);
+    }
+    #[cfg(unix)]
+    if created {
+        // Set, not asked of open(2): the umask would cut a shared review's journal to the
+        // owner alone, and a read-only sidecar's mode would refuse the next append.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::symlink_metadata(like)
+            .ok()
+            .filter(|m| m.is_file())
+            .map_or(0o644, |m| m.permissions().mode() & 0o666)
+            | 0o600;
+        file.set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(werr)?;
+    }
+    if let Err(e) = file.write_all(&text).and_then(|()| file.sync_data()) {
+        let _ = file.set_len(expected);
+        return Err(werr(e));
+    }
     if created {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // The new name must survive a crash too; not every platform can fsync a folder.
@@ -190,7 +219,7 @@ pub fn append(path: &Path, line: &Line, like: &Path) -> Result<u64> {
             }
         }
     }
-    Ok(text.len() as u64)
+    Ok(Some(text.len() as u64))
 }
 
 /// Removes the journal once a snapshot holds all of it; a missing one is fine.

@@ -72,10 +72,14 @@ fn natural_grid_width(app: &App) -> Option<u16> {
     (0..report.tables.len())
         .filter_map(|t| {
             let (label_w, widths) = table_widths(app, t, &labels, &heads)?;
-            Some(label_w + widths.iter().sum::<u16>() + 2)
+            let sum: u32 = widths.iter().map(|&w| u32::from(w)).sum();
+            Some((u32::from(label_w) + sum + 2).min(u32::from(u16::MAX)) as u16)
         })
         .max()
 }
+
+/// The widest a grid column gets, in terminal columns (a 10^12 figure needs 16).
+const MAX_COLUMN: usize = 24;
 
 /// The row-label column's width and each column's, for table `table` of the open report.
 fn table_widths(
@@ -101,7 +105,9 @@ fn table_widths(
                 .map(|c| cell_value_text(c).chars().count())
                 .max()
                 .unwrap_or(1);
-            (head.max(vals + 1).max(5) + 1) as u16
+            // An unreadable cell shows its raw text, which a hostile document makes as long
+            // as it likes: a column is never wider than MAX_COLUMN.
+            (head.max(vals + 1).clamp(5, MAX_COLUMN) + 1) as u16
         })
         .collect();
     Some((label_w, widths))
@@ -272,7 +278,7 @@ pub fn grid_geom(
     let mut cols = Vec::new();
     let mut x = inner.x + label_w;
     for (ci, w) in widths.iter().enumerate().skip(start) {
-        if x + w > inner.x + inner.width {
+        if x.saturating_add(*w) > inner.x.saturating_add(inner.width) {
             break;
         }
         cols.push((ci, x, *w));

@@ -107,11 +107,13 @@ pub fn text(app: &App) -> String {
 /// text that still does not fit ends in `…` (the findings panel shows it whole).
 pub fn lines(app: &App, width: u16, rows: u16) -> Vec<String> {
     let text = text(app);
+    let ascii = app.options.ascii || app.options.ambiguous_wide;
     fit(
         &text,
         width as usize,
         rows as usize,
         app.options.ambiguous_wide,
+        ascii,
     )
 }
 
@@ -124,7 +126,7 @@ pub fn rows_needed(app: &App, width: u16) -> u16 {
     }
 }
 
-fn fit(text: &str, width: usize, rows: usize, ambiguous_wide: bool) -> Vec<String> {
+fn fit(text: &str, width: usize, rows: usize, ambiguous_wide: bool, ascii: bool) -> Vec<String> {
     let width = width.max(4);
     let mut out = Vec::new();
     let mut rest = text;
@@ -166,10 +168,27 @@ fn fit(text: &str, width: usize, rows: usize, ambiguous_wide: bool) -> Vec<Strin
     }
     if !rest.is_empty() {
         if let Some(last) = out.last_mut() {
-            while !last.is_empty() && str_width(last, ambiguous_wide) + 1 > width {
-                last.pop();
+            // `...` where `…` could be drawn two columns wide or is not wanted (ASCII).
+            let more = if ascii { "..." } else { "…" };
+            let digit = |c: char| c.is_ascii_digit() || c == '.';
+            loop {
+                // A figure and the mark keep a space apart ("218 …", not "218…").
+                let sep = if last.ends_with(digit) { " " } else { "" };
+                let w =
+                    str_width(last, ambiguous_wide) + sep.len() + str_width(more, ambiguous_wide);
+                if w <= width || last.is_empty() {
+                    last.push_str(sep);
+                    last.push_str(more);
+                    break;
+                }
+                // Never end inside a figure: "= 218" cut to "= 21…" would read as 21, so
+                // a figure cut goes whole.
+                if last.pop().is_some_and(digit) {
+                    while last.ends_with(digit) {
+                        last.pop();
+                    }
+                }
             }
-            last.push('…');
         }
     }
     out
@@ -182,13 +201,26 @@ mod tests {
     #[test]
     fn a_long_status_is_cut_into_lines_and_marked_when_it_still_does_not_fit() {
         let text = "请求 = 5 · 总计 自然人: 218 ≠ 2+13+0 = 21 [(七)总计 = 办理结果之和]";
-        let two = fit(text, 30, 2, false);
+        let two = fit(text, 30, 2, false, false);
         assert_eq!(two.len(), 2);
         assert!(two.iter().all(|l| str_width(l, false) <= 30), "{two:?}");
         assert!(two[1].ends_with('…'), "{two:?}");
         // Never inside a figure: 218 stays whole on one line.
         assert!(two.iter().any(|l| l.contains("218")), "{two:?}");
-        let all = fit(text, 200, 2, false);
+        let all = fit(text, 200, 2, false, false);
         assert_eq!(all, vec![text.to_string()]);
+        // Cut inside a figure, the whole figure goes: never "21…" for 218.
+        let one = fit("总计 = 2180000", 12, 1, false, false);
+        assert_eq!(one, vec!["总计 =…".to_string()]);
+        // A figure at the end keeps a space before the mark; if there is no room for both,
+        // the whole figure goes.
+        assert_eq!(fit("a = 218 · more", 9, 1, false, false), vec!["a = 218 …"]);
+        assert_eq!(fit("a = 218 · more", 8, 1, false, false), vec!["a = …"]);
+        // Under --ascii or --ambiguous-width 2 the mark is ASCII and measured as drawn.
+        let ascii = fit("总计 = 5 · a long message that goes on", 20, 1, true, true);
+        assert!(
+            ascii[0].ends_with("...") && str_width(&ascii[0], true) <= 20,
+            "{ascii:?}"
+        );
     }
 }

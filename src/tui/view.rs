@@ -170,6 +170,15 @@ fn top_line(app: &App, s: &Strings) -> String {
         if doc.read_only.is_some() {
             parts.push(s.read_only.to_string());
         }
+        // What the second reviewer is asked to check (or why the report waits or was
+        // rejected), last, so a long reason never hides the counts.
+        if let (
+            ReviewStatus::NeedsSecondReview | ReviewStatus::Postponed | ReviewStatus::Rejected,
+            Some(why),
+        ) = (doc.state.status, &doc.state.reason)
+        {
+            parts.push(format!("“{}”", crate::summary::printable(why)));
+        }
     }
     safe(app, &parts.join(" · "))
 }

@@ -41,7 +41,7 @@ for n in "${sizes[@]}"; do
   frame_log=$(mktemp); rss_log=$(mktemp)
   tmux -L bench kill-server 2>/dev/null || true
   tmux -L bench new-session -d -s b -x 160 -y 48 \
-    "TABLEREVIEW_FIRST_FRAME_LOG=$frame_log /usr/bin/time -f %M -o $rss_log $bin review $dir"
+    "TABLEREVIEW_FIRST_FRAME_LOG=$frame_log /usr/bin/time -f %M -o $rss_log $bin review --reviewer bench $dir"
   for _ in $(seq 1 100); do [ -s "$frame_log" ] && break; sleep 0.1; done
   sleep 2   # let the background counts run a while before measuring memory
   for k in "]" "]" "]" "L" Escape q; do tmux -L bench send-keys -t b "$k"; sleep 0.3; done

@@ -31,11 +31,18 @@ pub struct ReportWalk {
     /// Files given so far, by device and inode: a report named twice (`d/r.txt d`, a link,
     /// or `r.txt` and `r.TXT` on a case-insensitive file system) is one report.
     seen: std::collections::HashSet<(u64, u64)>,
-    /// Folder, stem and lower-case extension of each report given, and the report: `r.txt`
-    /// and `r.TXT` are two files on a case-sensitive file system that would share one review.
-    /// (One report in two formats, `r.doc` beside `r.pdf`, also shares one; that is left as
-    /// it was, a stale review telling which was reviewed.)
-    stems: std::collections::HashMap<(PathBuf, std::ffi::OsString, String), PathBuf>,
+    /// Folder (by number), stem and lower-case extension of each report given, and its
+    /// extension as written: `r.txt` and `r.TXT` are two files on a case-sensitive file
+    /// system that would share one review. (One report in two formats, `r.doc` beside
+    /// `r.pdf`, also shares one; that is left as it was, a stale review telling which was
+    /// reviewed.) Kept small, a few dozen bytes a report: a walk of 50,000 holds them all.
+    stems: std::collections::HashMap<(u32, Box<[u8]>), Box<str>>,
+    /// Each folder's number, by the folder as named (canonicalized once per folder, not once
+    /// per report: realpath costs a system call per path component).
+    folder_ids: std::collections::HashMap<PathBuf, u32>,
+    /// The folders by number, canonical, and the number of each canonical folder.
+    folders: Vec<PathBuf>,
+    canonical_ids: std::collections::HashMap<PathBuf, u32>,
 }
 
 impl ReportWalk {
@@ -46,7 +53,26 @@ impl ReportWalk {
             folder: None,
             seen: Default::default(),
             stems: Default::default(),
+            folder_ids: Default::default(),
+            folders: Vec::new(),
+            canonical_ids: Default::default(),
         }
+    }
+
+    /// The number of the folder `path` is in.
+    fn folder_id(&mut self, path: &Path) -> u32 {
+        let named = parent_dir(path);
+        if let Some(&id) = self.folder_ids.get(named) {
+            return id;
+        }
+        let canonical = std::fs::canonicalize(named).unwrap_or_else(|_| named.to_path_buf());
+        let next = self.folders.len() as u32;
+        let id = *self.canonical_ids.entry(canonical.clone()).or_insert(next);
+        if id == next {
+            self.folders.push(canonical);
+        }
+        self.folder_ids.insert(named.to_path_buf(), id);
+        id
     }
 
     /// `Some(Ok)` for a report not given yet, `None` for one given before, `Some(Err)` for
@@ -59,24 +85,32 @@ impl ReportWalk {
                 return None;
             }
         }
-        let folder = std::fs::canonicalize(parent_dir(&path))
-            .unwrap_or_else(|_| parent_dir(&path).to_path_buf());
-        let stem = path.file_stem().unwrap_or_default().to_os_string();
+        let folder = self.folder_id(&path);
+        let stem = path.file_stem().unwrap_or_default();
         let ext = path
             .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
+            .map(|e| e.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let key = (folder, stem, ext);
+        let mut key = stem.as_encoded_bytes().to_vec();
+        key.push(0);
+        key.extend_from_slice(ext.to_lowercase().as_bytes());
+        let key = (folder, key.into_boxed_slice());
         match self.stems.get(&key) {
-            Some(first) => Some(Err(Error::Other {
-                path: path.clone(),
-                message: format!(
-                    "differs from {} only in the case of its extension, so both would have one review file; rename one of them (this one is left out)",
-                    first.display()
-                ),
-            })),
+            Some(first_ext) => {
+                let mut first = stem.to_os_string();
+                first.push(".");
+                first.push(&**first_ext);
+                let first = self.folders[folder as usize].join(first);
+                Some(Err(Error::Other {
+                    path: path.clone(),
+                    message: format!(
+                        "differs from {} only in the case of its extension, so both would have one review file; rename one of them (this one is left out)",
+                        first.display()
+                    ),
+                }))
+            }
             None => {
-                self.stems.insert(key, path.clone());
+                self.stems.insert(key, ext.into_boxed_str());
                 Some(Ok(path))
             }
         }

@@ -65,7 +65,7 @@ impl Format {
 }
 
 /// The columns that describe a report in the CSV, Excel and wide layouts: key, Chinese label.
-pub(crate) const REPORT_COLUMNS: [(&str, &str); 12] = [
+pub(crate) const REPORT_COLUMNS: [(&str, &str); 13] = [
     ("source", "来源文件"),
     ("organization", "机关"),
     ("organization_normalized", "机关（规范名）"),
@@ -76,6 +76,7 @@ pub(crate) const REPORT_COLUMNS: [(&str, &str); 12] = [
     ("template", "格式"),
     ("report_status", "审核状态"),
     ("reviewer", "审核人"),
+    ("review_reason", "审核说明"),
     ("errors", "错误数"),
     ("warnings", "警告数"),
 ];
@@ -156,6 +157,9 @@ pub struct Record {
     /// `rejected` when asked for).
     pub status: &'static str,
     pub reviewer: Option<String>,
+    /// Why a report with open errors was approved, why it was rejected or postponed, or what
+    /// a second reviewer should check (the review's reason).
+    pub review_reason: Option<String>,
     pub errors: usize,
     pub warnings: usize,
     pub cells: Vec<CellOut>,
@@ -209,6 +213,7 @@ pub fn record_and_facts(
         options,
     );
     rec.source = source.display().to_string();
+    rec.review_reason = review.as_ref().and_then(|r| r.reason.clone());
     if edits {
         rec.edits = log;
     }
@@ -291,6 +296,7 @@ pub fn from_report(
         template: report.template.clone(),
         status,
         reviewer,
+        review_reason: None,
         errors: report.errors(),
         warnings: report.warnings(),
         cells,
@@ -384,6 +390,7 @@ impl Serialize for Record {
         map.serialize_entry("template", &self.template)?;
         map.serialize_entry("status", self.status)?;
         map.serialize_entry("reviewer", &self.reviewer)?;
+        map.serialize_entry("review_reason", &self.review_reason)?;
         map.serialize_entry("errors", &self.errors)?;
         map.serialize_entry("warnings", &self.warnings)?;
         map.serialize_entry("values", &Values(&self.cells))?;

@@ -532,3 +532,53 @@ fn measures_stand_beside_the_values_in_the_wide_formats() {
     }
     assert!(want.values().any(Option::is_some));
 }
+
+#[test]
+fn what_a_second_reviewer_should_check_is_in_every_format() {
+    use tablereview::review::ReviewDoc;
+    let dir = tempfile::tempdir().unwrap();
+    reviewed_fee(dir.path(), "r.txt");
+    const WHY: &str = "=check the fee against the budget";
+    let mut doc = ReviewDoc::open(&dir.path().join("in/r.txt"), "li", None).unwrap();
+    doc.ask_second_review(WHY.into()).unwrap();
+    doc.save().unwrap();
+    drop(doc);
+
+    let json = export(dir.path(), "all.json", &[]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let rec = &v["reports"][0];
+    assert_eq!(rec["status"], "needs_second_review");
+    assert_eq!(rec["review_reason"], WHY);
+
+    // In the CSVs as text, never a formula.
+    for (name, extra) in [
+        ("long.csv", &[][..]),
+        ("wide.csv", &["--format", "csv-wide"][..]),
+    ] {
+        let mut r = csv::Reader::from_path(export(dir.path(), name, extra)).unwrap();
+        let head = r.headers().unwrap().clone();
+        let col = head.iter().position(|h| h == "review_reason").unwrap();
+        let status = head.iter().position(|h| h == "report_status").unwrap();
+        let row = r.records().next().unwrap().unwrap();
+        assert_eq!(&row[col], format!("'{WHY}"), "{name}");
+        assert_eq!(&row[status], "needs_second_review", "{name}");
+    }
+
+    let mut book: Xlsx<_> = open_workbook(export(dir.path(), "b.xlsx", &[])).unwrap();
+    let sheet = book.worksheet_range("报告").unwrap();
+    let c = (0..sheet.get_size().1)
+        .find(|&c| sheet.get((0, c)) == Some(&Data::String("review_reason".into())))
+        .unwrap();
+    assert_eq!(sheet.get((2, c)), Some(&Data::String(WHY.into())));
+
+    let db = rusqlite::Connection::open(export(dir.path(), "d.db", &[])).unwrap();
+    let (status, why): (String, String) = db
+        .query_row("SELECT status, review_reason FROM reports", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), why.as_str()),
+        ("needs_second_review", WHY)
+    );
+}

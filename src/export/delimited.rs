@@ -46,7 +46,7 @@ pub fn value_text(value: Option<f64>, decimal: bool) -> String {
     }
 }
 
-fn report_fields(rec: &Record) -> [Cow<'_, str>; 12] {
+fn report_fields(rec: &Record) -> [Cow<'_, str>; REPORT_COLUMNS.len()] {
     let opt = |s: &Option<String>| inert(s.as_deref().unwrap_or("")).into_owned();
     [
         inert(&rec.source),
@@ -59,6 +59,7 @@ fn report_fields(rec: &Record) -> [Cow<'_, str>; 12] {
         Cow::Borrowed(rec.template.as_str()),
         Cow::Borrowed(rec.status),
         Cow::Owned(opt(&rec.reviewer)),
+        Cow::Owned(opt(&rec.review_reason)),
         Cow::Owned(rec.errors.to_string()),
         Cow::Owned(rec.warnings.to_string()),
     ]
@@ -141,17 +142,20 @@ impl<W: Write> Long<W> {
         for f in series {
             for (side, other) in [(&f.this, &f.last), (&f.last, &f.this)] {
                 let year = side.year.map(|y| y.to_string()).unwrap_or_default();
-                let mut row: Vec<Cow<str>> = vec![Cow::Borrowed(""); 25];
+                // Report columns first (source, organization, year), then the cell columns
+                // from `base`: table, row, key, row_label, status, flags, place.
+                let base = REPORT_COLUMNS.len();
+                let mut row: Vec<Cow<str>> = vec![Cow::Borrowed(""); base + CELL_COLUMNS.len()];
                 row[0] = inert(&side.path);
                 row[1] = inert(&f.body);
                 row[6] = Cow::Owned(year);
-                row[12] = Cow::Borrowed("series");
-                row[13] = Cow::Borrowed(f.rule.as_str());
-                row[15] = Cow::Owned(side.cells.join(" "));
-                row[17] = inert(&f.message);
-                row[22] = Cow::Borrowed(f.severity_name());
-                row[23] = Cow::Borrowed(f.rule.as_str());
-                row[24] = inert(&other.path);
+                row[base] = Cow::Borrowed("series");
+                row[base + 1] = Cow::Borrowed(f.rule.as_str());
+                row[base + 3] = Cow::Owned(side.cells.join(" "));
+                row[base + 5] = inert(&f.message);
+                row[base + 10] = Cow::Borrowed(f.severity_name());
+                row[base + 11] = Cow::Borrowed(f.rule.as_str());
+                row[base + 12] = inert(&other.path);
                 self.w
                     .write_record(row.iter().map(|s| s.as_ref()))
                     .map_err(|e| csv_error(path, e))?;

@@ -32,6 +32,7 @@ CREATE TABLE reports (
   template TEXT NOT NULL,
   status TEXT NOT NULL,
   reviewer TEXT,
+  review_reason TEXT,
   errors INTEGER NOT NULL,
   warnings INTEGER NOT NULL
 );
@@ -192,7 +193,7 @@ impl Db {
     fn insert(&mut self, rec: &Record) -> rusqlite::Result<()> {
         let c = &self.conn;
         c.prepare(
-            "INSERT INTO reports (source, sha256, organization, organization_normalized, province, city, county, body, year, template, status, reviewer, errors, warnings) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+            "INSERT INTO reports (source, sha256, organization, organization_normalized, province, city, county, body, year, template, status, reviewer, review_reason, errors, warnings) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
         )?
         .execute(params![
             rec.source,
@@ -207,6 +208,7 @@ impl Db {
             rec.template,
             rec.status,
             rec.reviewer,
+            rec.review_reason,
             rec.errors as i64,
             rec.warnings as i64
         ])?;

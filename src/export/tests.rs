@@ -100,7 +100,7 @@ fn wide_csv_has_a_row_per_report_and_a_labels_row_when_asked() {
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2 + 2, "header, labels, two reports");
     let width = rows[0].len();
-    assert_eq!(width, 12 + 2 * vocabulary::wide().len());
+    assert_eq!(width, REPORT_COLUMNS.len() + 2 * vocabulary::wide().len());
     assert!(rows.iter().all(|r| r.len() == width));
     assert_eq!(&rows[1][0], "来源文件");
     let at = rows[0]

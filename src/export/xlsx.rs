@@ -435,8 +435,11 @@ fn write_meta(ws: &mut Worksheet, row: u32, rec: &Record) -> std::result::Result
     if let Some(v) = &rec.reviewer {
         ws.write_string(row, 9, fit(v, TEXT_MAX))?;
     }
-    ws.write_number(row, 10, rec.errors as f64)?;
-    ws.write_number(row, 11, rec.warnings as f64)?;
+    if let Some(v) = &rec.review_reason {
+        ws.write_string(row, 10, fit(v, TEXT_MAX))?;
+    }
+    ws.write_number(row, 11, rec.errors as f64)?;
+    ws.write_number(row, 12, rec.warnings as f64)?;
     Ok(())
 }
 

@@ -29,7 +29,7 @@ pub use organization::Region;
 pub use stream::Writer;
 
 /// Schema identifier of the JSON export.
-pub const EXPORT_SCHEMA: &str = "tablereview.export/2";
+pub const EXPORT_SCHEMA: &str = "tablereview.export/3";
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

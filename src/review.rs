@@ -745,7 +745,8 @@ mod tests {
         }
     }
 
-    fn doc(dir: &Path) -> ReviewDoc {
+    /// Seed 000 copied to `dir/r.txt` and opened (also for review/save.rs's tests).
+    pub(super) fn doc(dir: &Path) -> ReviewDoc {
         let src = dir.join("r.txt");
         std::fs::copy(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),

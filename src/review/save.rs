@@ -204,14 +204,9 @@ mod tests {
 
     const CELL: &str = "requests.total_processed.natural_person";
 
+    /// Seed 000 opened and claimed, as the review screen opens a report.
     fn doc(dir: &Path) -> ReviewDoc {
-        let src = dir.join("r.txt");
-        std::fs::copy(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),
-            &src,
-        )
-        .unwrap();
-        let mut d = ReviewDoc::open(&src, "tester", None).unwrap();
+        let mut d = crate::review::tests::doc(dir);
         d.claim();
         d
     }

@@ -238,6 +238,22 @@ fn postponing_and_asking_for_a_second_review_move_on_and_are_recorded() {
     let shown = tablereview::tui::update::queue_order(&a);
     assert_eq!(shown, vec![1]);
     drop(a);
+    // For a colleague the second-review request is theirs: U stops there, not at the
+    // postponed report.
+    let mut b = tablereview::tui::App::new(
+        paths.clone(),
+        tablereview::tui::Options {
+            reviewer: "colleague".into(),
+            ..options()
+        },
+    );
+    tablereview::tui::dispatch(&mut b, Msg::Resize(100, 30));
+    for i in 0..b.queue.len() {
+        tablereview::tui::update::open(&mut b, i);
+    }
+    b.current = 2;
+    send(&mut b, [Msg::NextUnreviewed]);
+    assert_eq!(b.current, 1, "the report waiting for a second look");
     drop(d);
 }
 

@@ -182,6 +182,8 @@ pub struct Summary {
     pub organization: Option<String>,
     pub year: Option<i32>,
     pub status: Option<ReviewStatus>,
+    /// Who set the status last (who asked, for a second-review request).
+    pub status_by: Option<String>,
     pub reviewed: bool,
     pub errors: usize,
     pub warnings: usize,

@@ -121,15 +121,22 @@ pub(super) fn move_on(app: &mut App, fx: Vec<Effect>) -> Vec<Effect> {
     fx
 }
 
-/// Whether a queue entry still waits for a decision: postponed and sent-for-second-review
-/// ones wait too, but for later or for someone else, so "next unreviewed" passes them.
+/// Whether a queue entry still waits for this reviewer's decision. Postponed ones wait for
+/// later, so "next unreviewed" passes them; a second-review request waits for someone other
+/// than the one who asked, so it is this reviewer's unless they asked.
 fn undecided(app: &App, i: usize) -> bool {
     use crate::sidecar::ReviewStatus;
     app.queue[i].failed.is_none()
         && app.queue[i]
             .summary
             .as_ref()
-            .is_some_and(|s| matches!(s.status, Some(ReviewStatus::InProgress) | None))
+            .is_some_and(|s| match s.status {
+                Some(ReviewStatus::InProgress) | None => true,
+                Some(ReviewStatus::NeedsSecondReview) => {
+                    s.status_by.as_deref() != Some(app.options.reviewer.as_str())
+                }
+                _ => false,
+            })
 }
 
 /// The next report (after the current one, wrapping) nobody has decided yet.

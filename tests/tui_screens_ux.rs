@@ -205,3 +205,38 @@ fn no_english_word_shows_on_a_chinese_screen(
         .collect();
     assert!(found.is_empty(), "English on a zh screen: {found:?}");
 }
+
+#[test]
+fn the_list_keeps_its_counts_in_line_whatever_a_reports_state_is_called() {
+    // "second review" is longer than the other states: the counts after it must not move.
+    let (_d, paths) = common::copy_fixtures(&["000", "001"]);
+    let mut a = common::app(paths);
+    send(&mut a, [Msg::NextReport, Msg::SecondReview]);
+    common::type_line(&mut a, "the carried-over row");
+    for lang in [Lang::En, Lang::Zh] {
+        let mut a = a.clone();
+        a.options.lang = lang;
+        send(&mut a, [Msg::ToggleQueue]);
+        let screen = render(&a, 120, 20);
+        // The list's rows (the top line names the open report too).
+        let rows: Vec<&str> = screen
+            .lines()
+            .skip(1)
+            .filter(|l| l.contains("000_") || l.contains("001_"))
+            .collect();
+        assert_eq!(rows.len(), 2, "{screen}");
+        // The warnings count is right-aligned: its last digit is in one column on both rows.
+        let last_digit = |l: &str| {
+            let mut col = 0;
+            let mut at = None;
+            for c in l.chars() {
+                if c.is_ascii_digit() {
+                    at = Some(col);
+                }
+                col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            }
+            at
+        };
+        assert_eq!(last_digit(rows[0]), last_digit(rows[1]), "{screen}");
+    }
+}

@@ -574,16 +574,36 @@ fn draw_queue(app: &App, frame: &mut Frame, area: Rect, selected: usize, s: &Str
     let first = selected.saturating_sub(height.saturating_sub(1));
     let file_w = (inner.width as usize / 3).max(10);
     let org_w = (inner.width as usize / 4).max(8);
+    // As wide as the longest state's name in this language, so the counts stay in line.
+    let status_w = [
+        s.col_status,
+        s.status_unreviewed,
+        s.status_in_progress,
+        s.status_approved,
+        s.status_rejected,
+        s.status_postponed,
+        s.status_second_review,
+        s.load_failed,
+    ]
+    .iter()
+    .map(|n| layout::str_width(n, app.options.ambiguous_wide))
+    .max()
+    .unwrap_or(11);
     let row = |file: &str, org: &str, year: &str, status: &str, e: &str, w: &str| {
+        // Right-aligned by display width: `{:>6}` counts 错误 as two columns, not four.
+        let right = |s: &str, w: usize| {
+            let pad = w.saturating_sub(layout::str_width(s, app.options.ambiguous_wide));
+            format!("{}{s}", " ".repeat(pad))
+        };
         format!(
-            " {} {} {:>5} {} {:>6} {:>8}",
+            " {} {} {} {} {} {}",
             // Cut in the middle: reports of one body differ at the end (the year), not the start.
             super::super::summary::pad(&layout::truncate_middle(file, file_w), file_w),
             super::super::summary::pad(&super::super::summary::truncate(org, org_w), org_w),
-            year,
-            super::super::summary::pad(status, 11),
-            e,
-            w
+            right(year, 5),
+            super::super::summary::pad(status, status_w),
+            right(e, 6),
+            right(w, 8)
         )
     };
     let mut lines = vec![Line::styled(

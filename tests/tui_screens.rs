@@ -3,36 +3,11 @@
 mod common;
 
 use common::{app, copy_fixtures, send};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use tablereview::tui::msg::{Dir, Msg};
 use tablereview::tui::strings::Lang;
-use tablereview::tui::{view::view, App};
+use tablereview::tui::App;
 
-fn buffer(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
-    let mut app = app.clone();
-    tablereview::tui::dispatch(&mut app, Msg::Resize(w, h));
-    let app = &app;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view(app, f)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-/// The screen as text, a line per row; a wide character's second cell is not repeated.
-fn render(app: &App, w: u16, h: u16) -> String {
-    let buf = buffer(app, w, h);
-    let mut out = String::new();
-    for y in 0..h {
-        let mut x = 0;
-        while x < w {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
-}
+use common::{buffer, screen as render};
 
 #[test]
 fn flagged_report() {

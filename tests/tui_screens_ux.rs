@@ -4,32 +4,12 @@
 mod common;
 
 use common::{copy_fixtures, send};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use rstest::rstest;
 use tablereview::tui::msg::{Dir, Msg};
 use tablereview::tui::strings::Lang;
-use tablereview::tui::{dispatch, view::view, App, Options};
+use tablereview::tui::{dispatch, App, Options};
 
-/// The screen as text, a line per row; a wide character's second cell is not repeated.
-fn render(app: &App, w: u16, h: u16) -> String {
-    let mut app = app.clone();
-    dispatch(&mut app, Msg::Resize(w, h));
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view(&app, f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut x = 0;
-        while x < w {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
-}
+use common::screen as render;
 
 fn app(prefixes: &[&str], lang: Lang) -> (tempfile::TempDir, App) {
     let (dir, paths) = copy_fixtures(prefixes);

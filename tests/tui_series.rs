@@ -7,13 +7,11 @@ mod common;
 use std::path::PathBuf;
 
 use common::{app, send, type_line};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use tablereview::synth::{render, sample_series, Rng, Style};
 use tablereview::template::by_key;
 use tablereview::tui::app::Mode;
 use tablereview::tui::msg::Msg;
-use tablereview::tui::{dispatch, series, update, view::view, App};
+use tablereview::tui::{dispatch, series, update, App};
 
 /// Two years of one body; the later one carries over one more application from natural
 /// persons than the earlier carried forward (each report consistent on its own).
@@ -50,24 +48,7 @@ fn opened(paths: Vec<PathBuf>) -> App {
     a
 }
 
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut app = app.clone();
-    dispatch(&mut app, Msg::Resize(w, h));
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view(&app, f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut x = 0;
-        while x < w {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
-}
+use common::screen;
 
 #[test]
 fn a_finding_across_reports_flags_the_cell_and_names_the_other_report() {

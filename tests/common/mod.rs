@@ -103,3 +103,30 @@ pub fn type_line(app: &mut App, text: &str) {
     }
     dispatch(app, Msg::Editor(EditorKey::Submit));
 }
+
+/// The screen `app` draws at `w` x `h` (TestBackend), as cells.
+pub fn buffer(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    let mut app = app.clone();
+    dispatch(&mut app, Msg::Resize(w, h));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| tablereview::tui::view::view(&app, f))
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, a line per row; a wide character's second cell is not repeated.
+pub fn screen(app: &App, w: u16, h: u16) -> String {
+    let buf = buffer(app, w, h);
+    let mut out = String::new();
+    for y in 0..h {
+        let mut x = 0;
+        while x < w {
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+        }
+        out.push('\n');
+    }
+    out
+}

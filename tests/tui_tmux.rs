@@ -96,6 +96,27 @@ fn fix_a_wrong_cell_by_typing_then_undo_redo_and_quit() {
     assert_eq!(after.code(), Some(0), "the reviewed values check clean");
 }
 
+/// Seed `fixture` copied into `dir` as `name`, for one test's review.
+fn probe(dir: &Path, name: &str, fixture: &str) -> std::path::PathBuf {
+    let report = dir.join(name);
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(fixture),
+        &report,
+    )
+    .unwrap();
+    report
+}
+
+/// The shell command that runs the review of `report` as `reviewer` in the pane.
+fn review_command(bin: &str, reviewer: &str, report: &Path) -> String {
+    format!(
+        "LANG=C.UTF-8 exec {bin} review --reviewer {reviewer} {}",
+        report.display()
+    )
+}
+
 fn processes_mentioning(needle: &str) -> usize {
     let out = Command::new("pgrep").args(["-f", needle]).output().unwrap();
     String::from_utf8_lossy(&out.stdout).lines().count()
@@ -107,12 +128,7 @@ fn closing_the_terminal_or_sigterm_ends_the_review() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("hangup-probe.txt");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),
-        &report,
-    )
-    .unwrap();
+    let report = probe(dir.path(), "hangup-probe.txt", "000_7a2d16d58913ef59.txt");
     let bin = env!("CARGO_BIN_EXE_tablereview");
     let needle = format!("^{bin} review {}", report.display());
     let wait_gone = || {
@@ -160,17 +176,9 @@ fn kill_9_after_edits_leaves_a_whole_sidecar_with_every_edit() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("kill-probe.txt");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/003_9110b932e3d5ac2b.txt"),
-        &report,
-    )
-    .unwrap();
+    let report = probe(dir.path(), "kill-probe.txt", "003_9110b932e3d5ac2b.txt");
     let bin = env!("CARGO_BIN_EXE_tablereview");
-    let command = format!(
-        "LANG=C.UTF-8 exec {bin} review --reviewer k {}",
-        report.display()
-    );
+    let command = review_command(bin, "k", &report);
     let t = Tmux::start("kill", &command, 120, 30);
     t.wait_for("report 1/1");
     // Three edits on the first rows of the proactive table.
@@ -237,12 +245,7 @@ fn outside_signals_restore_the_terminal_and_remove_the_lock() {
         ("alrm", libc::SIGALRM),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let report = dir.path().join("signal-probe.txt");
-        std::fs::copy(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/000_7a2d16d58913ef59.txt"),
-            &report,
-        )
-        .unwrap();
+        let report = probe(dir.path(), "signal-probe.txt", "000_7a2d16d58913ef59.txt");
         let pidfile = dir.path().join("pid");
         // The inner shell writes its id and becomes the review, so the signal goes to it and
         // to nothing else.
@@ -287,17 +290,9 @@ fn a_burst_of_keys_longer_than_one_read_is_handled_whole() {
     // 300 edits typed in one burst (1,092 bytes): the input source handled exactly the
     // first 1,024 bytes and waited for the next key.
     let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("burst-probe.txt");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/003_9110b932e3d5ac2b.txt"),
-        &report,
-    )
-    .unwrap();
+    let report = probe(dir.path(), "burst-probe.txt", "003_9110b932e3d5ac2b.txt");
     let bin = env!("CARGO_BIN_EXE_tablereview");
-    let command = format!(
-        "LANG=C.UTF-8 exec {bin} review --reviewer b {}",
-        report.display()
-    );
+    let command = review_command(bin, "b", &report);
     let t = Tmux::start("burst", &command, 120, 30);
     t.wait_for("report 1/1");
     let burst: String = (1..=300).map(|i| format!("{i}\r")).collect();
@@ -325,18 +320,10 @@ fn kill_9_in_the_middle_of_a_burst_leaves_a_readable_review_with_every_edit_befo
     // saved, a little later each round. What is on disk must read, and hold every round's
     // edits in order up to some point: never a hole, never a damaged journal.
     let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("journal-probe.txt");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/003_9110b932e3d5ac2b.txt"),
-        &report,
-    )
-    .unwrap();
+    let report = probe(dir.path(), "journal-probe.txt", "003_9110b932e3d5ac2b.txt");
     let side_path = dir.path().join("journal-probe.reviewed.json");
     let bin = env!("CARGO_BIN_EXE_tablereview");
-    let command = format!(
-        "LANG=C.UTF-8 exec {bin} review --reviewer j {}",
-        report.display()
-    );
+    let command = review_command(bin, "j", &report);
     let needle = format!("^{bin} review --reviewer j {}", report.display());
     let mut kept = 0;
     let mut journalled_rounds = 0;

@@ -191,12 +191,15 @@ pub fn load_with_journal(path: &Path) -> Result<Option<(Sidecar, JournalRead)>> 
             bytes: j.len() as u64,
             torn: j.last().is_some_and(|&b| b != b'\n'),
         });
-    if let Some(bytes) = journal {
-        journal::replay(&mut side, &bytes, &journal_path)?;
-        validate::check(&side).map_err(|message| Error::SidecarInvalid {
-            path: journal_path.clone(),
-            message,
-        })?;
+    // Checked again only when the journal changed something: a leftover of an older
+    // snapshot, or an empty journal, leaves the sidecar as just checked.
+    if let Some(bytes) = journal.filter(|b| !b.is_empty()) {
+        if journal::replay(&mut side, &bytes, &journal_path)? {
+            validate::check(&side).map_err(|message| Error::SidecarInvalid {
+                path: journal_path.clone(),
+                message,
+            })?;
+        }
     }
     Ok(Some((side, read)))
 }

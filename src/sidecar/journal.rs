@@ -84,11 +84,12 @@ pub fn read(path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// Applies the journal `bytes` (read from `path`) to `side`, the snapshot it continues.
-pub fn replay(side: &mut Sidecar, bytes: &[u8], path: &Path) -> Result<()> {
+/// Applies the journal `bytes` (read from `path`) to `side`, the snapshot it continues;
+/// whether any line applied (else `side` is as it was).
+pub fn replay(side: &mut Sidecar, bytes: &[u8], path: &Path) -> Result<bool> {
     let Some(token) = side.journal.clone() else {
         // The snapshot continues no journal: whatever is there predates it.
-        return Ok(());
+        return Ok(false);
     };
     let mut applied = false;
     for (i, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
@@ -115,7 +116,7 @@ pub fn replay(side: &mut Sidecar, bytes: &[u8], path: &Path) -> Result<()> {
     if applied {
         side.diff = diff(side);
     }
-    Ok(())
+    Ok(applied)
 }
 
 /// The sidecar's diff after its journal: the snapshot's is older. What the text said is each

@@ -140,11 +140,6 @@ pub fn source_lines(app: &App) -> Vec<(usize, std::ops::Range<usize>)> {
     }
 }
 
-/// How many visual lines the source has.
-pub fn source_line_count(app: &App) -> usize {
-    source_lines(app).len()
-}
-
 /// The byte range the source pane should show: a search hit, else the selected cell's value.
 pub fn focus_span(app: &App) -> Option<(usize, usize)> {
     if let Some(hit) = app.search_hit {
@@ -179,7 +174,15 @@ pub fn source_top(app: &App) -> usize {
     if let Some(top) = app.source_scroll {
         return top;
     }
-    let lines = source_lines(app);
+    source_top_of(app, &source_lines(app))
+}
+
+/// [`source_top`] of lines the caller has already wrapped (wrapping a whole report costs
+/// more than the rest of a frame).
+pub fn source_top_of(app: &App, lines: &[(usize, std::ops::Range<usize>)]) -> usize {
+    if let Some(top) = app.source_scroll {
+        return top;
+    }
     let height = source_inner(app).height as usize;
     let Some((start, _)) = focus_span(app) else {
         return 0;

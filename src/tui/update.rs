@@ -764,8 +764,9 @@ fn follow(app: &mut App) {
 }
 
 fn scroll_source(app: &mut App, by: i32) {
-    let top = app.source_scroll.unwrap_or_else(|| layout::source_top(app));
-    let max = layout::source_line_count(app).saturating_sub(1);
+    let lines = layout::source_lines(app);
+    let top = layout::source_top_of(app, &lines);
+    let max = lines.len().saturating_sub(1);
     let next = (top as i64 + by as i64).clamp(0, max as i64) as usize;
     app.source_scroll = Some(next);
 }

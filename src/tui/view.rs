@@ -209,7 +209,7 @@ fn draw_source(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, s: &Stri
         return;
     };
     let lines = layout::source_lines(app);
-    let top = layout::source_top(app);
+    let top = layout::source_top_of(app, &lines);
     let hl = layout::focus_span(app);
     let hl_style = if theme.color {
         Style::default().bg(Color::Yellow).fg(Color::Black)
